@@ -1,0 +1,24 @@
+/** Defaults in one place. Every tunable the app ships with starts here. */
+import type { SamplingSettings } from './engine/protocol';
+
+/** A small, widely compatible default model: about 0.9 GB of GPU memory, runs on most integrated GPUs. */
+export const DEFAULT_MODEL_ID = 'Llama-3.2-1B-Instruct-q4f16_1-MLC';
+
+export const DEFAULT_SAMPLING: SamplingSettings = {
+  temperature: 0.7,
+  top_p: 0.95,
+  max_tokens: 1024,
+  seed: undefined,
+  presence_penalty: 0,
+  frequency_penalty: 0,
+};
+
+export const DEFAULT_SYSTEM_PROMPT = 'You are Hearth, a helpful assistant running privately in the user’s browser. Answer in Markdown.';
+
+/** A streaming answer is saved at most this often, so a closed tab loses at most this much. */
+export const STREAM_CHECKPOINT_MS = 750;
+
+/** How long a deleted conversation can be brought back. */
+export const UNDO_WINDOW_MS = 8000;
+
+export const NEW_CONVERSATION_TITLE = 'New chat';

@@ -1,0 +1,112 @@
+/**
+ * The seam between Hearth and every language-model engine.
+ *
+ * WebLLM, the scripted demo engine, and later engines (GGUF, remote endpoints) all implement
+ * `ChatEngine`, so the chat layer, the UI and every test are engine-agnostic. Nothing outside
+ * `lib/engine` imports an engine library directly.
+ */
+
+export type EngineKind = 'webllm' | 'scripted';
+
+export type Role = 'system' | 'user' | 'assistant';
+
+/** One OpenAI-style message as sent to an engine. */
+export interface EngineMessage {
+  role: Role;
+  content: string;
+}
+
+export interface SamplingSettings {
+  temperature: number;
+  top_p: number;
+  max_tokens: number;
+  /** Fixed seed for reproducible sampling; `undefined` lets the engine choose. */
+  seed?: number | undefined;
+  presence_penalty: number;
+  frequency_penalty: number;
+}
+
+export interface ChatRequest {
+  messages: EngineMessage[];
+  sampling: SamplingSettings;
+}
+
+/** Raw progress as the engine reports it; `lib/engine/progress.ts` turns it into phases. */
+export interface LoadProgress {
+  /** 0..1 */
+  fraction: number;
+  /** The engine's own status line, e.g. WebLLM's "Fetching param cache[3/24]: 120MB fetched…". */
+  text: string;
+  elapsedMs: number;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface GenerationTimings {
+  /** From request to first token, in ms. */
+  timeToFirstTokenMs: number;
+  /** From request to last token, in ms. */
+  totalMs: number;
+  /** Completion tokens per second over the decode phase. */
+  decodeTokensPerSecond: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'aborted';
+
+export type ChatStreamEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'done'; finishReason: FinishReason; usage: TokenUsage; timings: GenerationTimings };
+
+export interface ChatEngine {
+  readonly kind: EngineKind;
+  /** The model that is loaded now, or null. */
+  readonly loadedModelId: string | null;
+  /**
+   * Loads a model, reporting progress. Loading the model that is already loaded is a no-op;
+   * loading another one unloads the current one first. Aborting the signal cancels the load
+   * (the engine is then left with no model) and rejects with an `EngineError` of code 'aborted'.
+   */
+  load(modelId: string, onProgress: (progress: LoadProgress) => void, signal?: AbortSignal): Promise<void>;
+  /**
+   * Streams one completion. The stream always ends with exactly one `done` event unless it throws
+   * an `EngineError`. Aborting the signal ends the stream early with finishReason 'aborted' and
+   * whatever text had arrived.
+   */
+  chat(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatStreamEvent>;
+  unload(): Promise<void>;
+  /** Releases the worker and everything it holds. The engine cannot be used afterwards. */
+  dispose(): void;
+}
+
+export type EngineErrorCode =
+  | 'no-webgpu'
+  | 'not-loaded'
+  | 'aborted'
+  | 'network'
+  | 'quota'
+  | 'device-lost'
+  | 'worker-crashed'
+  | 'load-failed'
+  | 'generation-failed';
+
+/** Every failure that crosses the seam is one of these, never a bare string. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isEngineError(error: unknown, code?: EngineErrorCode): error is EngineError {
+  return error instanceof EngineError && (code === undefined || error.code === code);
+}
+
+/** An engine with a model loaded, as the chat layer uses it. */
+export type ReadyEngine = Pick<ChatEngine, 'kind' | 'chat'> & { readonly modelId: string };

@@ -1,0 +1,32 @@
+/**
+ * Everything the scripted worker does, as a function of how it posts messages, so the same
+ * code runs in the worker and in unit tests without one.
+ */
+import { WebWorkerMLCEngineHandler, type MLCEngine } from '@mlc-ai/web-llm';
+import { ScriptedMLCEngine } from './scripted';
+import { isConfigureScriptMessage } from './scripted-protocol';
+
+export interface ScriptedHost {
+  engine: ScriptedMLCEngine;
+  receive(event: unknown): void;
+}
+
+export function createScriptedHost(post: (message: unknown) => void): ScriptedHost {
+  const handler = new WebWorkerMLCEngineHandler();
+  handler.postMessage = post;
+  const engine = new ScriptedMLCEngine();
+  // The handler registered its progress forwarder on the MLCEngine it created; the script
+  // forwards its own progress through the handler after the swap.
+  engine.setInitProgressCallback((report) => handler.postMessage({ kind: 'initProgressCallback', uuid: '', content: report }));
+  // The handler only calls the MLCEngine methods ScriptedMLCEngine implements; MLCEngine's
+  // private GPU fields make the structural types differ, hence the cast.
+  handler.engine = engine as unknown as MLCEngine;
+  return {
+    engine,
+    receive(event) {
+      const data = event instanceof MessageEvent ? event.data : event;
+      if (isConfigureScriptMessage(data)) engine.configure(data.script);
+      else handler.onmessage(data);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** Whether this browser can run WebLLM, and if not, why — in words a user can act on. */
+export type WebGPUSupport =
+  | { ok: true; adapter: GPUAdapter }
+  | { ok: false; reason: 'insecure-context' | 'no-api' | 'no-adapter'; message: string };
+
+export async function probeWebGPU(nav: Navigator = navigator, secure: boolean = globalThis.isSecureContext): Promise<WebGPUSupport> {
+  if (!secure) {
+    return {
+      ok: false,
+      reason: 'insecure-context',
+      message: 'WebGPU only works on secure pages. Open Hearth over https:// or from localhost.',
+    };
+  }
+  if (!('gpu' in nav) || !nav.gpu) {
+    return {
+      ok: false,
+      reason: 'no-api',
+      message:
+        'This browser does not support WebGPU. Use a recent Chrome, Edge or another Chromium browser (version 113 or newer), ' +
+        'Safari 26, or Firefox 141 on Windows.',
+    };
+  }
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch {
+    adapter = null;
+  }
+  if (!adapter) {
+    return {
+      ok: false,
+      reason: 'no-adapter',
+      message:
+        'WebGPU is available, but no graphics adapter was offered. Hardware acceleration may be switched off, ' +
+        'the GPU may be blocklisted, or you may be in a virtual machine. Enable hardware acceleration in the browser settings, ' +
+        'or check chrome://gpu.',
+    };
+  }
+  return { ok: true, adapter };
+}
