@@ -1,0 +1,101 @@
+/**
+ * Conversations and their messages, in one IndexedDB object store so that a conversation and
+ * its messages always change in one transaction:
+ *
+ *   ['conversation', id]                             → Conversation
+ *   ['message', conversationId, createdAt, id]        → ChatMessage
+ *
+ * Messages are stored one record each: a save touches only what changed (never the whole
+ * history), and two tabs adding messages to the same conversation cannot overwrite each other.
+ */
+import { promisifyRequest, type UseStore } from 'idb-keyval';
+import type { ChatMessage, Conversation } from '../chat/types';
+import { stamp, upgrade } from './schema';
+
+type Key = IDBValidKey[];
+
+const conversationKey = (id: string): Key => ['conversation', id];
+const messageKey = (message: Pick<ChatMessage, 'conversationId' | 'createdAt' | 'id'>): Key => [
+  'message',
+  message.conversationId,
+  message.createdAt,
+  message.id,
+];
+// In IndexedDB's key order arrays sort after every number and string, so `[...prefix, []]` closes a prefix range.
+const prefixRange = (...prefix: IDBValidKey[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);
+const ALL_CONVERSATIONS = prefixRange('conversation');
+const messagesOf = (conversationId: string): IDBKeyRange => prefixRange('message', conversationId);
+
+/** Everything a deletion removed, so Undo can put it back exactly. */
+export interface DeletedConversation {
+  conversation: Conversation;
+  messages: ChatMessage[];
+}
+
+export class ChatRepository {
+  constructor(private readonly store: UseStore) {}
+
+  /** Newest first. */
+  async listConversations(): Promise<Conversation[]> {
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(ALL_CONVERSATIONS)));
+    return records.map((record) => upgrade<Conversation>(record, 'conversation')).sort(byNewest);
+  }
+
+  async getConversation(id: string): Promise<Conversation | undefined> {
+    const record = await this.store('readonly', (store) => promisifyRequest(store.get(conversationKey(id))));
+    return record === undefined ? undefined : upgrade<Conversation>(record, 'conversation');
+  }
+
+  async loadMessages(conversationId: string): Promise<ChatMessage[]> {
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(messagesOf(conversationId))));
+    return records.map((record) => upgrade<ChatMessage>(record, 'message'));
+  }
+
+  /** Writes a conversation header and any changed messages atomically. */
+  async save(conversation: Conversation, messages: readonly ChatMessage[] = []): Promise<void> {
+    await this.store('readwrite', (store) => {
+      store.put(stamp(conversation), conversationKey(conversation.id));
+      for (const message of messages) store.put(stamp(message), messageKey(message));
+      return promisifyRequest(store.transaction);
+    });
+  }
+
+  async deleteMessages(messages: readonly ChatMessage[]): Promise<void> {
+    await this.store('readwrite', (store) => {
+      for (const message of messages) store.delete(messageKey(message));
+      return promisifyRequest(store.transaction);
+    });
+  }
+
+  async deleteConversation(id: string): Promise<DeletedConversation | undefined> {
+    return this.store('readwrite', async (store) => {
+      // All requests are queued before the first await, so they run in one transaction, in order.
+      const committed = promisifyRequest(store.transaction);
+      const header = promisifyRequest(store.get(conversationKey(id)));
+      const messages = promisifyRequest(store.getAll(messagesOf(id)));
+      store.delete(conversationKey(id));
+      store.delete(messagesOf(id));
+      const [conversation, messageRecords] = await Promise.all([header, messages, committed]);
+      if (conversation === undefined) return undefined;
+      return {
+        conversation: upgrade<Conversation>(conversation, 'conversation'),
+        messages: messageRecords.map((record) => upgrade<ChatMessage>(record, 'message')),
+      };
+    });
+  }
+
+  async restore(deleted: DeletedConversation): Promise<void> {
+    await this.save(deleted.conversation, deleted.messages);
+  }
+
+  async clearAll(): Promise<void> {
+    await this.store('readwrite', (store) => {
+      store.clear();
+      return promisifyRequest(store.transaction);
+    });
+  }
+}
+
+function byNewest(a: Conversation, b: Conversation): number {
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1);
+}

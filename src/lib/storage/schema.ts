@@ -1,0 +1,37 @@
+/**
+ * Every stored record carries `schema`. Records older than `SCHEMA_VERSION` are upgraded on
+ * read by the migrations below (and written back in the new shape at their next save);
+ * records from a newer Hearth are refused rather than misread.
+ */
+export const SCHEMA_VERSION = 1;
+
+export type Versioned<T> = T & { schema: number };
+
+export class SchemaError extends Error {
+  override readonly name = 'SchemaError';
+}
+
+type Migration = (record: Record<string, unknown>) => Record<string, unknown>;
+
+/** MIGRATIONS[n] turns a version-n record into a version-(n+1) record. */
+const MIGRATIONS: Record<number, Migration> = {};
+
+export function upgrade<T>(record: unknown, what: string): T {
+  if (typeof record !== 'object' || record === null) throw new SchemaError(`A stored ${what} is not an object.`);
+  let current = record as Record<string, unknown>;
+  let version = typeof current.schema === 'number' ? current.schema : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new SchemaError(`A stored ${what} was written by a newer version of Hearth (schema ${version}); please update the app.`);
+  }
+  while (version < SCHEMA_VERSION) {
+    const migrate = MIGRATIONS[version];
+    if (!migrate) throw new SchemaError(`A stored ${what} has schema ${version}, which this version cannot read.`);
+    current = { ...migrate(current), schema: version + 1 };
+    version++;
+  }
+  return current as T;
+}
+
+export function stamp<T extends object>(value: T): Versioned<T> {
+  return { ...value, schema: SCHEMA_VERSION };
+}

@@ -1,0 +1,47 @@
+import { promisifyRequest, type UseStore } from 'idb-keyval';
+import type { EngineKind } from '../engine/protocol';
+import { stamp, upgrade } from './schema';
+
+/** App-wide preferences, one record per name. */
+export interface Settings {
+  /** The engine the user chose; `?engine=` in the URL overrides it for one visit. */
+  engine: EngineKind;
+  /** The model last loaded, offered again on the next visit. */
+  modelId: string | null;
+}
+
+export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', modelId: null };
+
+const ENGINE_KINDS: readonly EngineKind[] = ['webllm', 'scripted'];
+
+/** A stored value is used only if it still has the right shape; otherwise the default stands. */
+const VALID: { [K in keyof Settings]: (value: unknown) => value is Settings[K] } = {
+  engine: (value): value is EngineKind => ENGINE_KINDS.includes(value as EngineKind),
+  modelId: (value): value is string | null => value === null || typeof value === 'string',
+};
+
+const isSettingName = (key: IDBValidKey): key is keyof Settings => typeof key === 'string' && key in VALID;
+
+export class SettingsRepository {
+  constructor(private readonly store: UseStore) {}
+
+  async load(): Promise<Settings> {
+    const [keys, values] = await this.store('readonly', (store) =>
+      Promise.all([promisifyRequest(store.getAllKeys()), promisifyRequest(store.getAll())]),
+    );
+    const settings: Settings = { ...DEFAULT_SETTINGS };
+    keys.forEach((key, index) => {
+      if (!isSettingName(key)) return;
+      const { value } = upgrade<{ value: unknown }>(values[index], 'setting');
+      if (VALID[key](value)) Object.assign(settings, { [key]: value });
+    });
+    return settings;
+  }
+
+  async set<K extends keyof Settings>(name: K, value: Settings[K]): Promise<void> {
+    await this.store('readwrite', (store) => {
+      store.put(stamp({ value }), name);
+      return promisifyRequest(store.transaction);
+    });
+  }
+}

@@ -1,0 +1,162 @@
+import { describe, expect, test, vi } from 'vitest';
+import { ChatSession, type SessionDeps } from '../../../src/lib/chat/session.svelte';
+import { DEFAULT_SAMPLING, NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../../../src/lib/config';
+import type { ReadyEngine } from '../../../src/lib/engine/protocol';
+import type { ChatRepository } from '../../../src/lib/storage/chats';
+import { fakeReadyEngine, freshRepositories, type FakeEngineOptions } from '../helpers';
+
+function setup(engineOptions: FakeEngineOptions = {}, overrides: Partial<SessionDeps> = {}) {
+  const { chats: repo } = freshRepositories();
+  const engine = fakeReadyEngine(engineOptions);
+  let current: ReadyEngine | null = engine;
+  const saved: string[] = [];
+  const storageErrors: unknown[] = [];
+  const deps: SessionDeps = {
+    repo,
+    engine: () => current,
+    systemPrompt: () => 'Be brief.',
+    sampling: () => DEFAULT_SAMPLING,
+    onSaved: (conversation) => saved.push(conversation.id),
+    onStorageError: (error) => storageErrors.push(error),
+    ...overrides,
+  };
+  return { repo, engine, deps, saved, storageErrors, setEngine: (next: ReadyEngine | null) => (current = next) };
+}
+
+describe('ChatSession', () => {
+  test('send stores the question and the streamed answer, titled from the question', async () => {
+    const { repo, engine, deps } = setup({ tokens: ['Hi', ' you'] });
+    const session = ChatSession.create(deps);
+    expect(session.conversation.title).toBe(NEW_CONVERSATION_TITLE);
+    expect(await session.send('  What is   Hearth?  ')).toBe(true);
+
+    expect(session.messages.map((message) => [message.role, message.content, message.status])).toEqual([
+      ['user', 'What is   Hearth?', 'complete'],
+      ['assistant', 'Hi you', 'complete'],
+    ]);
+    expect(session.conversation.title).toBe('What is Hearth?');
+    expect(engine.requests[0]?.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'What is   Hearth?' },
+    ]);
+    const answer = session.messages[1];
+    expect(answer).toMatchObject({ engine: 'scripted', model: 'fake-model', usage: { completionTokens: 2 }, finishReason: 'stop' });
+
+    const stored = await repo.loadMessages(session.id);
+    expect(stored.map((message) => message.content)).toEqual(['What is   Hearth?', 'Hi you']);
+    expect((await repo.getConversation(session.id))?.title).toBe('What is Hearth?');
+  });
+
+  test('the next turn sends the whole history', async () => {
+    const { engine, deps } = setup({ tokens: ['A'] });
+    const session = ChatSession.create(deps);
+    await session.send('one');
+    await session.send('two');
+    expect(engine.requests[1]?.messages.map((message) => message.content)).toEqual(['Be brief.', 'one', 'A', 'two']);
+  });
+
+  test('does nothing without an engine, for blank text, or while generating', async () => {
+    const { deps, setEngine } = setup({ tokens: ['x'], delayMs: 20 });
+    const session = ChatSession.create(deps);
+    expect(await session.send('   ')).toBe(false);
+    const first = session.send('go');
+    expect(await session.send('again')).toBe(false);
+    await first;
+    setEngine(null);
+    expect(await session.send('no engine')).toBe(false);
+    expect(session.messages).toHaveLength(2);
+  });
+
+  test('stop keeps what arrived, marks it stopped and saves it', async () => {
+    const { repo, deps } = setup({ tokens: ['a', 'b', 'c', 'd', 'e', 'f'], delayMs: 15 });
+    const session = ChatSession.create(deps);
+    const sending = session.send('q');
+    await vi.waitFor(() => expect(session.messages[1]?.content.length).toBeGreaterThanOrEqual(2));
+    await session.stop();
+    await sending;
+    const answer = session.messages[1]!;
+    expect(answer.status).toBe('stopped');
+    expect(answer.content.length).toBeLessThan(6);
+    expect(session.generating).toBe(false);
+    expect((await repo.loadMessages(session.id))[1]).toMatchObject({ status: 'stopped', content: answer.content });
+  });
+
+  test('an engine failure is kept inline with what arrived; retry replaces it', async () => {
+    const { repo, deps, setEngine } = setup({ tokens: ['a', 'b', 'c'], failAfter: 1 });
+    const session = ChatSession.create(deps);
+    await session.send('q');
+    expect(session.messages[1]).toMatchObject({ status: 'error', content: 'a', error: 'engine exploded' });
+    expect((await repo.loadMessages(session.id))[1]).toMatchObject({ status: 'error' });
+
+    setEngine(fakeReadyEngine({ tokens: ['fine'] }));
+    expect(await session.regenerate()).toBe(true);
+    expect(session.messages.map((message) => message.content)).toEqual(['q', 'fine']);
+    expect((await repo.loadMessages(session.id)).map((message) => message.content)).toEqual(['q', 'fine']);
+  });
+
+  test('checkpoints a long answer at a bounded rate, never per token', async () => {
+    const { deps } = setup({ tokens: Array.from({ length: 40 }, (_, i) => `t${i} `), delayMs: 5 });
+    const saves: number[] = [];
+    const repo = deps.repo;
+    const counting = Object.create(repo) as ChatRepository;
+    counting.save = async (conversation, messages = []) => {
+      saves.push(messages.length);
+      return repo.save(conversation, messages);
+    };
+    const session = ChatSession.create({ ...deps, repo: counting });
+    const started = Date.now();
+    await session.send('long');
+    const elapsed = Date.now() - started;
+    // One save when the turn starts, one at the end, and checkpoints in between at most every STREAM_CHECKPOINT_MS.
+    expect(saves.length).toBeGreaterThanOrEqual(2);
+    expect(saves.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / STREAM_CHECKPOINT_MS));
+    expect(saves.length).toBeLessThan(40);
+  });
+
+  test('an answer left streaming by a closed tab opens as interrupted, and stays so', async () => {
+    const { repo, deps } = setup();
+    const conversation = { id: 'c', title: 'Old', createdAt: 1, updatedAt: 1 };
+    await repo.save(conversation, [
+      { id: 'u', conversationId: 'c', createdAt: 1, role: 'user', content: 'q', status: 'complete' },
+      { id: 'a', conversationId: 'c', createdAt: 2, role: 'assistant', content: 'half an ans', status: 'streaming' },
+    ]);
+    const session = await ChatSession.open(deps, conversation);
+    expect(session.messages[1]).toMatchObject({ status: 'interrupted', content: 'half an ans' });
+    expect((await repo.loadMessages('c'))[1]?.status).toBe('interrupted');
+  });
+
+  test('a storage failure is reported and the conversation keeps working in memory', async () => {
+    const { deps, storageErrors } = setup({ tokens: ['ok'] });
+    const broken = Object.create(deps.repo) as ChatRepository;
+    broken.save = async () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    const session = ChatSession.create({ ...deps, repo: broken });
+    await session.send('q');
+    expect(session.messages.map((message) => message.content)).toEqual(['q', 'ok']);
+    expect(storageErrors.length).toBeGreaterThan(0);
+    expect((storageErrors[0] as DOMException).name).toBe('QuotaExceededError');
+  });
+
+  test('rename keeps the title the user chose over the automatic one', async () => {
+    const { repo, deps } = setup();
+    const session = ChatSession.create(deps);
+    await session.rename('My plan');
+    await session.send('something else entirely');
+    expect(session.conversation.title).toBe('My plan');
+    await session.rename('Renamed');
+    expect((await repo.getConversation(session.id))?.title).toBe('Renamed');
+  });
+
+  test('messages keep their order even if the clock steps back', async () => {
+    let now = 1000;
+    const { deps } = setup({ tokens: ['x'] }, { clock: { now: () => now } });
+    const session = ChatSession.create(deps);
+    await session.send('a');
+    now = 10;
+    await session.send('b');
+    const times = session.messages.map((message) => message.createdAt);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    expect(new Set(times).size).toBe(times.length);
+  });
+});

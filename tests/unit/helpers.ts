@@ -1,0 +1,54 @@
+import { createStore, type UseStore } from 'idb-keyval';
+import { ChatRepository } from '../../src/lib/storage/chats';
+import { SettingsRepository } from '../../src/lib/storage/settings';
+
+let databases = 0;
+
+/** A store in a database of its own, so tests never see each other's data. */
+export function freshStore(name = 'test'): UseStore {
+  databases++;
+  return createStore(`${name}-${databases}-${Math.random().toString(36).slice(2)}`, 'records');
+}
+
+export function freshRepositories(): { chats: ChatRepository; settings: SettingsRepository; store: UseStore } {
+  const store = freshStore('chats');
+  return { chats: new ChatRepository(store), settings: new SettingsRepository(freshStore('settings')), store };
+}
+
+import type { ChatRequest, ChatStreamEvent, ReadyEngine } from '../../src/lib/engine/protocol';
+
+export interface FakeEngineOptions {
+  tokens?: string[];
+  /** Real milliseconds between tokens. */
+  delayMs?: number;
+  /** Throw after this many tokens. */
+  failAfter?: number;
+}
+
+/** A ready engine that streams fixed tokens and records what it was asked. */
+export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & { requests: ChatRequest[] } {
+  const { tokens = ['Hello', ' there', '.'], delayMs = 0, failAfter } = options;
+  const requests: ChatRequest[] = [];
+  return {
+    kind: 'scripted',
+    modelId: 'fake-model',
+    requests,
+    async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+      requests.push(request);
+      let sent = 0;
+      for (const token of tokens) {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (signal?.aborted) break;
+        if (failAfter !== undefined && sent >= failAfter) throw new Error('engine exploded');
+        sent++;
+        yield { type: 'delta', text: token };
+      }
+      yield {
+        type: 'done',
+        finishReason: signal?.aborted ? 'aborted' : 'stop',
+        usage: { promptTokens: 5, completionTokens: sent },
+        timings: { timeToFirstTokenMs: 1, totalMs: 2, decodeTokensPerSecond: 100 },
+      };
+    },
+  };
+}
