@@ -1,0 +1,65 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+
+/** Debian's Chromium by default; HEARTH_CHROMIUM points elsewhere. */
+export const CHROMIUM_PATH = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
+
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/**
+ * `webgpu: true` gives pages a real, CPU-emulated WebGPU adapter (SwiftShader); without it
+ * `navigator.gpu` exists but offers no adapter, which is the "no WebGPU" path.
+ */
+export function launchBrowser(options: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] : BASE_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
+}
+
+export interface AppPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+}
+
+export const appUrl = (query = ''): string => `${inject('baseURL')}${query}`;
+
+/** Opens the app in a fresh context (empty storage), collecting page errors and CSP violations. */
+export async function openApp(browser: Browser, query = '', context?: BrowserContext): Promise<AppPage> {
+  const ctx = context ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) errors.push(`csp: ${message.text()}`);
+  });
+  await page.goto(appUrl(query));
+  return { page, context: ctx, errors };
+}
+
+/** The demo engine at a pace that makes streaming observable but keeps tests quick. */
+export const DEMO = (extra = ''): string => `?engine=scripted&load=200&ttft=100&tps=60${extra}`;
+
+export async function waitForReady(page: Page): Promise<void> {
+  await page.locator('#composer-input:not([disabled])').waitFor({ timeout: 20_000 });
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  await page.locator('#composer-input').fill(text);
+  await page.locator('#composer-input').press('Enter');
+}
+
+export const answers = (page: Page) => page.locator('article.message.assistant');
+export const lastAnswer = (page: Page) => answers(page).last();
+
+export async function waitForStatus(page: Page, status: string): Promise<void> {
+  await expect.poll(() => lastAnswer(page).getAttribute('data-status'), { timeout: 20_000 }).toBe(status);
+}
+
+export const sidebarTitles = (page: Page) => page.locator('aside nav li .title').allTextContents();

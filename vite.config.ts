@@ -1,0 +1,30 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig, type Plugin } from 'vite';
+import { contentSecurityPolicy } from './config/csp.ts';
+
+function csp(): Plugin {
+  let mode: 'build' | 'serve' = 'build';
+  return {
+    name: 'hearth-csp',
+    configResolved(config) {
+      mode = config.command;
+    },
+    transformIndexHtml(html) {
+      return html.replaceAll('%HEARTH_CSP%', contentSecurityPolicy(mode));
+    },
+  };
+}
+
+export default defineConfig({
+  // Relative base: the build runs from any sub-path of any static host.
+  base: './',
+  plugins: [svelte(), csp()],
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // WebLLM's worker chunk is large by nature; it loads only when a model is loaded.
+    chunkSizeWarningLimit: 8000,
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+});
