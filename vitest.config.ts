@@ -27,6 +27,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // `npm run bench` only: figures printed and written to bench-results.json, never pass/fail on speed.
+          name: 'bench',
+          include: ['tests/bench/**/*.bench.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

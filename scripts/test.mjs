@@ -27,7 +27,7 @@ mkdirSync('.test-results', { recursive: true });
 rmSync(report, { force: true });
 console.log('\n▶ vitest (unit + e2e)');
 const extra = process.argv.slice(2);
-run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
+run('npx', ['vitest', 'run', '--project', 'unit', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
 
 let passed = 0;
 let failed = 0;

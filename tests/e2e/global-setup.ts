@@ -16,7 +16,7 @@ let server: PreviewServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const root = project.config.root;
-  await build({ root, logLevel: 'warn' });
+  await build({ root, logLevel: 'error' });
   server = await preview({ root, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const address = server.httpServer.address() as AddressInfo;
   project.provide('baseURL', `http://127.0.0.1:${address.port}/`);
