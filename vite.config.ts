@@ -1,6 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { contentSecurityPolicy } from './config/csp.ts';
+import { modelCatalog } from './config/model-catalog.ts';
 
 function csp(): Plugin {
   let mode: 'build' | 'serve' = 'build';
@@ -18,8 +19,8 @@ function csp(): Plugin {
 export default defineConfig({
   // Relative base: the build runs from any sub-path of any static host.
   base: './',
-  plugins: [svelte(), csp()],
-  worker: { format: 'es' },
+  plugins: [svelte(), csp(), modelCatalog()],
+  worker: { format: 'es', plugins: () => [modelCatalog()] },
   build: {
     target: 'es2022',
     // WebLLM's worker chunk is large by nature; it loads only when a model is loaded.

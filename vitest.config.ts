@@ -1,8 +1,9 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+import { modelCatalog } from './config/model-catalog.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), modelCatalog()],
   test: {
     projects: [
       {

@@ -4,9 +4,13 @@
  */
 import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
-import { DEFAULT_MODEL_ID, DEFAULT_SAMPLING, DEFAULT_SYSTEM_PROMPT, UNDO_WINDOW_MS } from './config';
+import { DEFAULT_SAMPLING, DEFAULT_SYSTEM_PROMPT, UNDO_WINDOW_MS } from './config';
+import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
-import { EngineHost } from './engine/engine.svelte';
+import { EngineHost, type EngineEvent } from './engine/engine.svelte';
+import { ModelLibrary } from './engine/library.svelte';
+import { describeLoadFailure } from './engine/errors';
+import { defaultModelId } from './engine/models';
 import type { EngineKind } from './engine/protocol';
 import { Toasts } from './notify/toasts.svelte';
 import { openRepositories, type Repositories } from './storage/db';
@@ -17,6 +21,10 @@ export class Studio {
   readonly chats: Chats;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
+  /** The model picker's data, created when the picker first opens. */
+  library: ModelLibrary | null = $state(null);
+  /** A download that would not fit the storage quota, waiting for the user's decision. */
+  quotaWarning: { modelId: string; message: string } | null = $state(null);
 
   readonly #repos: Repositories;
   readonly #channel: ChatChannel;
@@ -25,7 +33,7 @@ export class Studio {
     this.#repos = repos;
     this.settings = settings;
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
-    this.engine = new EngineHost(choice);
+    this.engine = this.#createEngine(choice);
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
@@ -36,9 +44,12 @@ export class Studio {
     });
   }
 
-  /** The model the Load button offers: the last one used, or the default. */
+  /** The model the Load button offers: the last one used with this engine, or a default that fits. */
   get suggestedModelId(): string {
-    return this.engine.defaultModelId ?? this.settings.modelId ?? DEFAULT_MODEL_ID;
+    const last = this.settings.lastModels[this.engine.kind];
+    if (last) return last;
+    if (this.engine.defaultModelId) return this.engine.defaultModelId;
+    return this.engine.device ? defaultModelId(this.engine.device) : 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
   }
 
   /** Reads settings and the conversation list, then starts the engine in the background. */
@@ -55,23 +66,57 @@ export class Studio {
     return studio;
   }
 
-  async loadModel(modelId: string = this.suggestedModelId): Promise<void> {
-    await this.engine.load(modelId);
-    const state = this.engine.state;
-    if (state.phase === 'ready') {
-      this.toasts.show(`${state.modelId} is ready.`, { tone: 'success' });
-      if (this.engine.kind === 'webllm') await this.#saveSetting('modelId', state.modelId);
-    } else if (state.phase === 'failed') {
-      this.toasts.show(`Could not load ${state.modelId}: ${state.error.message}`, { tone: 'error', durationMs: 0 });
+  /**
+   * Loads a model. A download that would not fit the browser's storage quota waits for the
+   * user's decision (`quotaWarning`) unless `force` is set.
+   */
+  async loadModel(modelId: string = this.suggestedModelId, options: { force?: boolean; takeOver?: boolean } = {}): Promise<void> {
+    this.quotaWarning = null;
+    if (!options.force) {
+      const warning = await this.#quotaProblem(modelId);
+      if (warning) {
+        this.quotaWarning = { modelId, message: warning };
+        return;
+      }
     }
+    await this.engine.load(modelId, { takeOver: options.takeOver ?? false });
+  }
+
+  /** Opens (and refreshes) the model library for the picker. */
+  async openLibrary(): Promise<ModelLibrary> {
+    this.library ??= new ModelLibrary(this.engine);
+    await this.library.refresh();
+    return this.library;
+  }
+
+  async deleteDownloadedModel(modelId: string): Promise<void> {
+    const library = await this.openLibrary();
+    try {
+      await library.remove(modelId);
+      this.toasts.show(`Deleted the downloaded files of ${modelId}.`);
+    } catch (error) {
+      this.toasts.show(`Could not delete ${modelId}: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error' });
+    }
+  }
+
+  async persistStorage(): Promise<void> {
+    const granted = await (await this.openLibrary()).persist();
+    this.toasts.show(
+      granted
+        ? 'The browser will keep downloaded models and conversations even when storage runs low.'
+        : 'The browser declined to make storage persistent. Installing Hearth as an app or bookmarking it often helps.',
+      { tone: granted ? 'success' : 'info' },
+    );
   }
 
   /** Switches engine in place and remembers the choice. */
   async useEngine(kind: EngineKind): Promise<void> {
     if (kind === this.engine.kind) return;
     if (this.chats.generating) await this.chats.active?.stop();
+    const { script, simulatedQuotaBytes } = this.engine.choice;
     this.engine.dispose();
-    this.engine = new EngineHost({ kind, source: 'setting', script: this.engine.choice.script });
+    this.library = null;
+    this.engine = this.#createEngine({ kind, source: 'setting', script, simulatedQuotaBytes });
     await this.#saveSetting('engine', kind);
     await this.#startEngine();
   }
@@ -95,10 +140,66 @@ export class Studio {
     this.engine.dispose();
   }
 
+  #createEngine(choice: EngineChoice): EngineHost {
+    return new EngineHost(choice, { onEvent: (event) => this.#onEngineEvent(event) });
+  }
+
+  /**
+   * A model downloads only when the user asks; one already in the browser cache loads at once,
+   * as does the demo engine's own model (it downloads nothing real).
+   */
   async #startEngine(): Promise<void> {
-    await this.engine.init();
-    // The demo engine has nothing to download, so it loads at once; real models wait for the user.
-    if (this.engine.kind === 'scripted') await this.loadModel();
+    const engine = this.engine;
+    await engine.init();
+    if (engine.state.phase !== 'idle') return;
+    const modelId = this.suggestedModelId;
+    const cached = await engine
+      .cache()
+      .then((cache) => cache.has(modelId))
+      .catch(() => false);
+    if (engine !== this.engine) return;
+    if (cached) await this.loadModel(modelId);
+    else if (engine.defaultModelId) await this.loadModel(engine.defaultModelId);
+  }
+
+  #onEngineEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'ready':
+        this.toasts.show(event.recovered ? `${event.modelId} is back. Your conversation is intact.` : `${event.modelId} is ready.`, {
+          tone: 'success',
+        });
+        void this.#saveSetting('lastModels', { ...this.settings.lastModels, [this.engine.kind]: event.modelId });
+        void this.library?.refresh();
+        return;
+      case 'recovering':
+        this.toasts.show(`${recoveryReason(event.error.code)} Reloading ${event.modelId}; your conversation is kept.`, {
+          tone: 'error',
+        });
+        return;
+      case 'failed':
+        this.toasts.show(describeLoadFailure(event.modelId, event.error), { tone: 'error', durationMs: 0 });
+        void this.library?.refresh();
+        return;
+      case 'released':
+        this.toasts.show(`${event.modelId} moved to another Hearth tab.`);
+        return;
+    }
+  }
+
+  async #quotaProblem(modelId: string): Promise<string | null> {
+    try {
+      const cache = await this.engine.cache();
+      if (await cache.has(modelId)) return null;
+      const library = this.library ?? (await this.openLibrary());
+      const entry = library.entry(modelId);
+      if (!entry) return null;
+      const partial = library.downloaded.get(modelId)?.bytes ?? 0;
+      const verdict = checkQuota(entry.downloadBytes - partial, await cache.storage());
+      return verdict.ok ? null : verdict.message;
+    } catch {
+      // Not knowing the quota must not block a load; the download itself reports a full disk.
+      return null;
+    }
   }
 
   async #saveSetting<K extends keyof Settings>(name: K, value: Settings[K]): Promise<void> {
@@ -114,3 +215,8 @@ export class Studio {
     this.toasts.show(message, { tone: 'error', durationMs: 0 });
   }
 }
+
+function recoveryReason(code: string): string {
+  return code === 'device-lost' ? 'The GPU was reset (often from running out of memory).' : 'The engine worker stopped unexpectedly.';
+}
+

@@ -44,7 +44,7 @@ describe('chatting with the demo engine', () => {
   });
 
   test('Shift+Enter adds a line; Enter sends; the box is disabled until the model is ready', async () => {
-    const { page } = await openApp(browser, DEMO().replace('load=200', 'load=1500'));
+    const { page } = await openApp(browser, DEMO({ load: 1500 }));
     await expect.poll(() => page.locator('#composer-input').isDisabled()).toBe(true);
     await waitForReady(page);
     const box = page.locator('#composer-input');
@@ -59,7 +59,7 @@ describe('chatting with the demo engine', () => {
   });
 
   test('Stop keeps the partial answer; Regenerate replaces it', async () => {
-    const { page } = await openApp(browser, DEMO().replace('tps=60', 'tps=15'));
+    const { page } = await openApp(browser, DEMO({ tps: 15 }));
     await waitForReady(page);
     await send(page, 'Stop me');
     await expect.poll(async () => (await lastAnswer(page).locator('.text').textContent())?.length ?? 0).toBeGreaterThan(10);
@@ -78,7 +78,7 @@ describe('chatting with the demo engine', () => {
   });
 
   test('an injected engine failure shows inline with Retry', async () => {
-    const { page } = await openApp(browser, DEMO('&fail=generate:5:The GPU ran out of memory'));
+    const { page } = await openApp(browser, DEMO({ fail: 'generate:5:The GPU ran out of memory' }));
     await waitForReady(page);
     await send(page, 'Break please');
     await waitForStatus(page, 'error');
@@ -90,7 +90,7 @@ describe('chatting with the demo engine', () => {
 
 describe('conversations persist', () => {
   test('reload finds the conversation, including a partially streamed answer', async () => {
-    const { page } = await openApp(browser, DEMO().replace('tps=60', 'tps=12'));
+    const { page } = await openApp(browser, DEMO({ tps: 12 }));
     await waitForReady(page);
     await send(page, 'Remember this');
     // Let a checkpoint happen mid-answer, then leave the page while it still streams.
@@ -107,7 +107,7 @@ describe('conversations persist', () => {
   });
 
   test('rename, delete with undo, and clear all with confirmation', async () => {
-    const { page } = await openApp(browser, DEMO().replace('tps=60', 'tps=400'));
+    const { page } = await openApp(browser, DEMO({ tps: 400 }));
     await waitForReady(page);
     await send(page, 'First chat');
     await waitForStatus(page, 'complete');

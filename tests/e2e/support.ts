@@ -43,8 +43,15 @@ export async function openApp(browser: Browser, query = '', context?: BrowserCon
   return { page, context: ctx, errors };
 }
 
-/** The demo engine at a pace that makes streaming observable but keeps tests quick. */
-export const DEMO = (extra = ''): string => `?engine=scripted&load=200&ttft=100&tps=60${extra}`;
+/**
+ * The demo engine at a pace that makes streaming observable but keeps tests quick.
+ * `overrides` replace the defaults (e.g. `{ tps: 15 }`) or add parameters (`{ fail: 'crash:6' }`).
+ */
+export function DEMO(overrides: Record<string, string | number> = {}): string {
+  const params = new URLSearchParams({ engine: 'scripted', load: '200', ttft: '100', tps: '60' });
+  for (const [name, value] of Object.entries(overrides)) params.set(name, String(value));
+  return `?${params}`;
+}
 
 export async function waitForReady(page: Page): Promise<void> {
   await page.locator('#composer-input:not([disabled])').waitFor({ timeout: 20_000 });

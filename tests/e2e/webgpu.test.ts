@@ -36,16 +36,28 @@ describe('the WebLLM engine in a real browser', () => {
     const browser = await launchBrowser({ webgpu: true });
     browsers.push(browser);
     const { page, errors } = await openApp(browser);
-    const load = page.getByRole('button', { name: /^Load / });
+    // SwiftShader offers no 16-bit shaders, so the suggested default is the f32 build.
+    const load = page.getByRole('button', { name: 'Load Llama-3.2-1B-Instruct-q4f32_1-MLC' });
     await load.waitFor({ timeout: 20_000 });
     expect(await page.getByText('Demo engine', { exact: true }).count()).toBe(0);
     expect(await page.locator('#composer-input').getAttribute('placeholder')).toBe('Load a model to start chatting');
 
+    // The real catalog, fitted to the real (emulated) adapter.
+    await page.getByRole('button', { name: 'Browse models…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Models' });
+    await dialog.locator('li.row').first().waitFor();
+    expect(await dialog.textContent()).toContain('16-bit shaders no');
+    await dialog.getByRole('checkbox', { name: 'Fits this device' }).uncheck();
+    const f16Row = dialog.locator('li.row[data-model="Llama-3.2-1B-Instruct-q4f16_1-MLC"]');
+    expect(await f16Row.textContent()).toContain('Won’t fit');
+    expect(await f16Row.textContent()).toContain('shader-f16');
+    await dialog.getByRole('button', { name: 'Close models' }).click();
+
     // These machines cannot reach Hugging Face: the real WebLLM worker tries, and fails cleanly.
     await load.click();
-    const failure = page.getByText(/^Model failed:/);
+    const failure = page.getByRole('alert').filter({ hasText: 'The model did not load' });
     await failure.waitFor({ timeout: 45_000 });
-    expect(await page.getByRole('button', { name: 'Retry' }).isVisible()).toBe(true);
+    expect(await failure.getByRole('button', { name: 'Retry' }).isVisible()).toBe(true);
     expect(errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
   });
 });

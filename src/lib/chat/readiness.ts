@@ -13,8 +13,12 @@ export function composerBlockedReason(state: EngineState, busyElsewhere: boolean
     case 'idle':
       return 'Load a model to start chatting';
     case 'loading':
-      return 'Loading the model…';
+      return state.recovering ? 'Reloading the model…' : 'Loading the model…';
     case 'failed':
       return 'The model failed to load';
+    case 'elsewhere':
+      return 'The model is running in another tab';
+    case 'released':
+      return 'The model moved to another tab';
   }
 }

@@ -6,6 +6,8 @@ export interface EngineChoice {
   /** Why this engine: shown in the UI so the demo engine is never a surprise. */
   source: 'url' | 'setting' | 'default';
   script: Partial<Script>;
+  /** `?quota=<MB>`: the demo engine pretends the browser grants only this much storage. */
+  simulatedQuotaBytes: number | null;
 }
 
 /** `?engine=scripted|webllm` wins for this visit; otherwise the stored setting; otherwise WebLLM. */
@@ -13,7 +15,10 @@ export function chooseEngine(search: string, stored: EngineKind | null): EngineC
   const params = new URLSearchParams(search);
   const fromUrl = params.get('engine');
   const script = scriptFromSearchParams(params);
-  if (fromUrl === 'scripted' || fromUrl === 'webllm') return { kind: fromUrl, source: 'url', script };
-  if (stored) return { kind: stored, source: 'setting', script };
-  return { kind: 'webllm', source: 'default', script };
+  const quota = Number(params.get('quota'));
+  const simulatedQuotaBytes = params.has('quota') && Number.isFinite(quota) && quota >= 0 ? quota * 1024 * 1024 : null;
+  const base = { script, simulatedQuotaBytes };
+  if (fromUrl === 'scripted' || fromUrl === 'webllm') return { kind: fromUrl, source: 'url', ...base };
+  if (stored) return { kind: stored, source: 'setting', ...base };
+  return { kind: 'webllm', source: 'default', ...base };
 }

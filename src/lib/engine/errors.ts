@@ -24,3 +24,19 @@ function errorText(error: unknown): string {
   if (typeof error === 'string') return error.replace(/^Error:\s*/, '');
   return 'Unknown engine error';
 }
+
+/** What went wrong, and what the user can do about it. */
+export function describeLoadFailure(modelId: string, error: Pick<EngineError, 'code' | 'message'>): string {
+  switch (error.code) {
+    case 'network':
+      return `The download of ${modelId} was interrupted (network error). Retry continues where it stopped: parts already downloaded are kept.`;
+    case 'quota':
+      return `Not enough storage for ${modelId}. Delete downloaded models you no longer use (Models → Downloaded), or free disk space, then retry.`;
+    case 'device-lost':
+      return `The GPU gave up while loading ${modelId}, usually for lack of memory. Try a smaller model, or close other GPU-heavy tabs.`;
+    case 'no-webgpu':
+      return `${modelId} needs WebGPU features this browser does not offer: ${error.message}`;
+    default:
+      return `Could not load ${modelId}: ${error.message}`;
+  }
+}

@@ -3,7 +3,10 @@
  * code runs in the worker and in unit tests without one.
  */
 import { WebWorkerMLCEngineHandler, type MLCEngine } from '@mlc-ai/web-llm';
-import { ScriptedMLCEngine } from './scripted';
+import catalog from 'virtual:model-catalog';
+import { chatCatalog } from './models';
+import { SCRIPTED_MODEL_BYTES, ScriptedMLCEngine, type ScriptedEnvironment } from './scripted';
+import { defaultShardStore } from './scripted-cache';
 import { isConfigureScriptMessage } from './scripted-protocol';
 
 export interface ScriptedHost {
@@ -11,10 +14,20 @@ export interface ScriptedHost {
   receive(event: unknown): void;
 }
 
-export function createScriptedHost(post: (message: unknown) => void): ScriptedHost {
+/** Catalog models "download" as many bytes as the real ones would. */
+const catalogSizes = new Map(chatCatalog(catalog).map((entry) => [entry.id, entry.downloadBytes]));
+
+export function createScriptedHost(post: (message: unknown) => void, environment: ScriptedEnvironment = {}): ScriptedHost {
   const handler = new WebWorkerMLCEngineHandler();
   handler.postMessage = post;
-  const engine = new ScriptedMLCEngine();
+  const engine = new ScriptedMLCEngine(
+    {},
+    {
+      store: defaultShardStore(),
+      sizeOf: (modelId) => catalogSizes.get(modelId) ?? SCRIPTED_MODEL_BYTES,
+      ...environment,
+    },
+  );
   // The handler registered its progress forwarder on the MLCEngine it created; the script
   // forwards its own progress through the handler after the swap.
   engine.setInitProgressCallback((report) => handler.postMessage({ kind: 'initProgressCallback', uuid: '', content: report }));

@@ -13,14 +13,28 @@ import type {
   CompletionUsage,
   InitProgressCallback,
 } from '@mlc-ai/web-llm';
+import { MemoryShardStore, type ShardStore } from './scripted-cache';
 
 export const SCRIPTED_MODEL_ID = 'hearth-scripted-demo';
+/** What the demo model pretends to weigh. */
+export const SCRIPTED_MODEL_BYTES = 128 * 1024 * 1024;
 
+/** Each failure fires once per engine, so Retry succeeds, as it would after a real transient fault. */
 export type ScriptedFailure =
-  /** The load fails once progress reaches `atFraction` (0..1). */
+  /** The download fails once it reaches `atFraction` (0..1); shards before that stay cached. */
   | { stage: 'load'; atFraction: number; message: string }
   /** Generation throws after `afterTokens` tokens have streamed. */
-  | { stage: 'generate'; afterTokens: number; message: string };
+  | { stage: 'generate'; afterTokens: number; message: string }
+  /** The worker dies after `afterTokens` tokens, as on an out-of-memory kill. */
+  | { stage: 'crash'; afterTokens: number; message: string };
+
+/** The words real failures arrive with, so the same classification paths are exercised. */
+const FAILURE_MESSAGES = {
+  network: 'TypeError: Failed to fetch',
+  quota: "QuotaExceededError: Failed to execute 'put' on 'Cache': Quota exceeded.",
+  'device-lost': 'Device was lost. This can happen due to insufficient memory or other GPU constraints.',
+  crash: 'Simulated worker crash',
+} as const;
 
 export interface Script {
   /** The n-th user turn of a conversation gets `replies[n % replies.length]`; `{{input}}` is the user's message. */
@@ -82,16 +96,38 @@ export function scriptFromSearchParams(params: URLSearchParams): Partial<Script>
   return script;
 }
 
-/** `fail=load:0.5` or `fail=generate:20`, optionally followed by `:message`. */
+/**
+ * `fail=<kind>:<at>[:message]`, where kind is
+ *   load | network | quota   (at: fraction of the download, 0..1)
+ *   generate | device-lost | crash   (at: tokens streamed first)
+ */
 function parseFailure(raw: string | null): ScriptedFailure | null {
   if (!raw) return null;
-  const [stage, at, ...rest] = raw.split(':');
+  const [kind, at, ...rest] = raw.split(':');
   const value = Number(at);
   if (!Number.isFinite(value) || value < 0) return null;
-  const message = rest.join(':') || `Injected ${stage} failure`;
-  if (stage === 'load') return { stage, atFraction: Math.min(value, 1), message };
-  if (stage === 'generate') return { stage, afterTokens: Math.floor(value), message };
-  return null;
+  const custom = rest.join(':');
+  switch (kind) {
+    case 'load':
+    case 'network':
+    case 'quota':
+      return {
+        stage: 'load',
+        atFraction: Math.min(value, 1),
+        message: custom || (kind === 'load' ? 'Injected load failure' : FAILURE_MESSAGES[kind]),
+      };
+    case 'generate':
+    case 'device-lost':
+      return {
+        stage: 'generate',
+        afterTokens: Math.floor(value),
+        message: custom || (kind === 'generate' ? 'Injected generate failure' : FAILURE_MESSAGES[kind]),
+      };
+    case 'crash':
+      return { stage: 'crash', afterTokens: Math.floor(value), message: custom || FAILURE_MESSAGES.crash };
+    default:
+      return null;
+  }
 }
 
 /** Word-ish pieces of at most eight characters, each keeping its leading whitespace. */
@@ -117,6 +153,20 @@ function messageText(message: ChatCompletionMessageParam): string {
 type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface ScriptedEnvironment {
+  sleep?: Sleep;
+  now?: () => number;
+  /** Where "downloaded" shards are kept. */
+  store?: ShardStore;
+  /** How many bytes a model's download pretends to be. */
+  sizeOf?: (modelId: string) => number;
+  /** Ends the worker abruptly (the default throws an uncaught error, which kills nothing in a test). */
+  crash?: (message: string) => void;
+}
+
+const SHARD_BYTES = 32 * 1024 * 1024;
+const MB = 1024 * 1024;
+
 /**
  * The subset of WebLLM's `MLCEngine` that `WebWorkerMLCEngineHandler` calls for chat.
  * Method names and shapes follow WebLLM so the handler cannot tell the difference.
@@ -128,15 +178,37 @@ export class ScriptedMLCEngine {
   #progress: InitProgressCallback | undefined;
   readonly #sleep: Sleep;
   readonly #now: () => number;
+  readonly #store: ShardStore;
+  readonly #sizeOf: (modelId: string) => number;
+  readonly #crash: (message: string) => void;
 
-  constructor(script: Partial<Script> = {}, clock: { sleep?: Sleep; now?: () => number } = {}) {
+  constructor(script: Partial<Script> = {}, environment: ScriptedEnvironment = {}) {
     this.#script = { ...DEFAULT_SCRIPT, ...script };
-    this.#sleep = clock.sleep ?? realSleep;
-    this.#now = clock.now ?? (() => performance.now());
+    this.#sleep = environment.sleep ?? realSleep;
+    this.#now = environment.now ?? (() => performance.now());
+    this.#store = environment.store ?? new MemoryShardStore();
+    this.#sizeOf = environment.sizeOf ?? (() => SCRIPTED_MODEL_BYTES);
+    this.#crash =
+      environment.crash ??
+      ((message) =>
+        setTimeout(() => {
+          throw new Error(message);
+        }));
   }
 
   configure(script: Partial<Script>): void {
     this.#script = { ...DEFAULT_SCRIPT, ...script };
+  }
+
+  /** Takes the injected failure for `stage`, if any; it fires only once. */
+  #takeFailure<S extends ScriptedFailure['stage']>(stage: S): Extract<ScriptedFailure, { stage: S }> | null {
+    const failure = this.#script.failure;
+    if (failure?.stage !== stage) return null;
+    return failure as Extract<ScriptedFailure, { stage: S }>;
+  }
+
+  #clearFailure(): void {
+    this.#script = { ...this.#script, failure: null };
   }
 
   setInitProgressCallback(callback: InitProgressCallback): void {
@@ -151,40 +223,61 @@ export class ScriptedMLCEngine {
   setAppConfig(): void {}
   setLogLevel(): void {}
 
+  /**
+   * Mirrors WebLLM's load: download the shards not yet cached, load every shard to the "GPU",
+   * compile shaders. The phases and wording match WebLLM's, so progress parsing is exercised for real.
+   */
   async reload(modelId: string | string[]): Promise<void> {
-    const id = Array.isArray(modelId) ? modelId[0] : modelId;
+    const id = (Array.isArray(modelId) ? modelId[0] : modelId) ?? SCRIPTED_MODEL_ID;
     this.#loadedModel = null;
-    const { loadMs, failure } = this.#script;
     const started = this.#now();
-    // Mirror WebLLM's phases and wording so progress parsing is exercised for real.
-    const shards = 8;
-    const shardBytes = 16 * 1024 * 1024;
-    const report = (progress: number, text: string): void =>
-      this.#progress?.({ progress, timeElapsed: Math.round((this.#now() - started) / 1000), text });
+    const seconds = (): number => Math.round((this.#now() - started) / 1000);
+    const report = (progress: number, text: string): void => this.#progress?.({ progress, timeElapsed: seconds(), text });
+
+    const totalBytes = this.#sizeOf(id);
+    const shards = Math.min(40, Math.max(4, Math.ceil(totalBytes / SHARD_BYTES)));
+    const shardBytes = totalBytes / shards;
+    const stored = await this.#store.storedShards(id);
+    const { loadMs } = this.#script;
+    const failure = this.#takeFailure('load');
+
     report(0, 'Start to fetch params');
+    if (stored.size < shards) {
+      for (let shard = 1; shard <= shards; shard++) {
+        const fraction = shard / shards;
+        if (!stored.has(shard)) {
+          await this.#sleep((loadMs * 0.7) / shards);
+          if (failure && fraction > failure.atFraction) {
+            this.#clearFailure();
+            throw new Error(failure.message);
+          }
+          await this.#store.putShard(id, shard, shardBytes);
+        }
+        const bytes = shard * shardBytes;
+        report(
+          fraction,
+          `Fetching param cache[${shard}/${shards}]: ${Math.ceil(bytes / MB)}MB fetched. ${Math.floor(fraction * 100)}% completed, ` +
+            `${seconds()} secs elapsed. It can take a while when we first visit this page to populate the cache. Later refreshes will become faster.`,
+        );
+      }
+    }
     for (let shard = 1; shard <= shards; shard++) {
-      await this.#sleep((loadMs * 0.7) / shards);
+      await this.#sleep((loadMs * 0.1) / shards);
       const fraction = shard / shards;
-      if (failure?.stage === 'load' && fraction >= failure.atFraction) throw new Error(failure.message);
-      const megabytes = Math.ceil((shard * shardBytes) / (1024 * 1024));
       report(
         fraction,
-        `Fetching param cache[${shard}/${shards}]: ${megabytes}MB fetched. ${Math.floor(fraction * 100)}% completed, ` +
-          `${Math.round((this.#now() - started) / 1000)} secs elapsed. It can take a while when we first visit this page to populate the cache. Later refreshes will become faster.`,
+        `Loading model from cache[${shard}/${shards}]: ${Math.ceil((shard * shardBytes) / MB)}MB loaded. ` +
+          `${Math.floor(fraction * 100)}% completed, ${seconds()} secs elapsed.`,
       );
     }
     const shaders = 4;
     for (let shader = 1; shader <= shaders; shader++) {
-      await this.#sleep((loadMs * 0.3) / shaders);
+      await this.#sleep((loadMs * 0.2) / shaders);
       const fraction = shader / shaders;
-      report(
-        fraction,
-        `Loading GPU shader modules[${shader}/${shaders}]: ${Math.floor(fraction * 100)}% completed, ` +
-          `${Math.round((this.#now() - started) / 1000)} secs elapsed.`,
-      );
+      report(fraction, `Loading GPU shader modules[${shader}/${shaders}]: ${Math.floor(fraction * 100)}% completed, ${seconds()} secs elapsed.`);
     }
-    report(1, 'Finish loading on the scripted demo engine');
-    this.#loadedModel = id ?? SCRIPTED_MODEL_ID;
+    report(1, 'Finish loading on WebGPU - scripted demo engine');
+    this.#loadedModel = id;
   }
 
   async unload(): Promise<void> {
@@ -213,7 +306,9 @@ export class ScriptedMLCEngine {
   }
 
   async *#stream(request: ChatCompletionRequest): AsyncGenerator<ChatCompletionChunk> {
-    const { tokensPerSecond, firstTokenDelayMs, failure } = this.#script;
+    const { tokensPerSecond, firstTokenDelayMs } = this.#script;
+    const failure = this.#takeFailure('generate');
+    const crash = this.#takeFailure('crash');
     const model = this.#loadedModel ?? SCRIPTED_MODEL_ID;
     const tokens = scriptedTokens(scriptedReply(this.#script, request.messages));
     const maxTokens = request.max_tokens ?? Number.POSITIVE_INFINITY;
@@ -243,7 +338,16 @@ export class ScriptedMLCEngine {
         finishReason = 'abort';
         break;
       }
-      if (failure?.stage === 'generate' && emitted >= failure.afterTokens) throw new Error(failure.message);
+      if (failure && emitted >= failure.afterTokens) {
+        this.#clearFailure();
+        throw new Error(failure.message);
+      }
+      if (crash && emitted >= crash.afterTokens) {
+        this.#clearFailure();
+        this.#crash(crash.message);
+        // A dead worker answers nothing more.
+        await new Promise<never>(() => {});
+      }
       if (emitted === 0) firstTokenAt = this.#now();
       emitted++;
       yield chunk(token, null);

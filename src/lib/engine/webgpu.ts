@@ -1,3 +1,5 @@
+import type { DeviceProfile } from './models';
+
 /** Whether this browser can run WebLLM, and if not, why — in words a user can act on. */
 export type WebGPUSupport =
   | { ok: true; adapter: GPUAdapter }
@@ -37,4 +39,22 @@ export async function probeWebGPU(nav: Navigator = navigator, secure: boolean = 
     };
   }
   return { ok: true, adapter };
+}
+
+/** What the model picker needs to know about this device. */
+export function deviceProfile(adapter: GPUAdapter | null, nav: Navigator | undefined = globalThis.navigator): DeviceProfile {
+  // `deviceMemory` is Chromium-only and not in the DOM typings.
+  const memory = (nav as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory;
+  const deviceMemoryGB = typeof memory === 'number' && memory > 0 ? memory : null;
+  if (!adapter) {
+    // Only the demo engine runs without an adapter: it pretends to be a typical laptop.
+    return { shaderF16: true, maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 30, deviceMemoryGB: deviceMemoryGB ?? 8, simulated: true };
+  }
+  return {
+    shaderF16: adapter.features.has('shader-f16'),
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    deviceMemoryGB,
+    simulated: false,
+  };
 }

@@ -130,7 +130,10 @@ export class WebLLMWorkerEngine implements ChatEngine {
         if (chunk.usage) usage = chunk.usage;
       }
     } catch (error) {
-      throw engineErrorFrom(error, 'generate');
+      const engineError = engineErrorFrom(error, 'generate');
+      // After a lost device or a dead worker, only a fresh worker can load the model again.
+      if (engineError.code === 'device-lost' || engineError.code === 'worker-crashed') this.#endSession();
+      throw engineError;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -231,9 +234,13 @@ export function createWebLLMEngine(): ChatEngine {
 }
 
 export function createScriptedEngine(script: Partial<Script>): ChatEngine {
+  let failure = script.failure ?? null;
   return new WebLLMWorkerEngine('scripted', () => {
     const worker = new Worker(new URL('./scripted-worker.ts', import.meta.url), { type: 'module' });
-    const configure: ConfigureScriptMessage = { kind: 'hearth.configureScript', script };
+    // An injected failure happens once per page, not once per worker: the worker that replaces
+    // a failed one must succeed, as a retry after a transient fault would.
+    const configure: ConfigureScriptMessage = { kind: 'hearth.configureScript', script: { ...script, failure } };
+    failure = null;
     worker.postMessage(configure);
     return worker;
   });

@@ -6,18 +6,21 @@ import { stamp, upgrade } from './schema';
 export interface Settings {
   /** The engine the user chose; `?engine=` in the URL overrides it for one visit. */
   engine: EngineKind;
-  /** The model last loaded, offered again on the next visit. */
-  modelId: string | null;
+  /** The model last loaded with each engine, offered (and loaded, if cached) on the next visit. */
+  lastModels: Partial<Record<EngineKind, string>>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', modelId: null };
+export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {} };
 
 const ENGINE_KINDS: readonly EngineKind[] = ['webllm', 'scripted'];
 
 /** A stored value is used only if it still has the right shape; otherwise the default stands. */
 const VALID: { [K in keyof Settings]: (value: unknown) => value is Settings[K] } = {
   engine: (value): value is EngineKind => ENGINE_KINDS.includes(value as EngineKind),
-  modelId: (value): value is string | null => value === null || typeof value === 'string',
+  lastModels: (value): value is Settings['lastModels'] =>
+    typeof value === 'object' &&
+    value !== null &&
+    Object.entries(value).every(([kind, id]) => ENGINE_KINDS.includes(kind as EngineKind) && typeof id === 'string'),
 };
 
 const isSettingName = (key: IDBValidKey): key is keyof Settings => typeof key === 'string' && key in VALID;

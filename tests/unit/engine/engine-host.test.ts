@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
-import { EngineHost, type EngineFactory } from '../../../src/lib/engine/engine.svelte';
+import { describe, expect, test, vi } from 'vitest';
+import { EngineHost, type EngineEvent, type EngineFactory } from '../../../src/lib/engine/engine.svelte';
 import { EngineError, type ChatEngine, type ChatStreamEvent, type LoadProgress } from '../../../src/lib/engine/protocol';
 import { DEFAULT_SAMPLING } from '../../../src/lib/config';
 
@@ -38,8 +38,12 @@ function fakeEngine(options: FakeOptions = {}) {
   return { factory, release: () => releaseLoad(), loads: () => loads };
 }
 
-const supported = async () => ({ ok: true as const, adapter: {} as GPUAdapter });
-const choice = { kind: 'webllm' as const, source: 'default' as const, script: {} };
+const adapter = {
+  features: new Set(['shader-f16']),
+  limits: { maxBufferSize: 2 ** 32, maxStorageBufferBindingSize: 2 ** 31 },
+} as unknown as GPUAdapter;
+const supported = async () => ({ ok: true as const, adapter });
+const choice = { kind: 'webllm' as const, source: 'default' as const, script: {}, simulatedQuotaBytes: null };
 
 describe('EngineHost', () => {
   test('reports an unsupported browser with the probe’s message and refuses to load', async () => {
@@ -63,6 +67,7 @@ describe('EngineHost', () => {
     await host.init();
     expect(host.state.phase).toBe('idle');
     expect(host.defaultModelId).not.toBeNull();
+    expect(host.device).toMatchObject({ simulated: true });
   });
 
   test('goes idle → loading (with progress) → ready, and offers a ready engine', async () => {
@@ -71,11 +76,18 @@ describe('EngineHost', () => {
     await host.init();
     const loading = host.load('m');
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(host.state).toMatchObject({ phase: 'loading', modelId: 'm', progress: { fraction: 0.5 } });
+    expect(host.state).toMatchObject({ phase: 'loading', modelId: 'm', progress: { phase: 'downloading', phaseFraction: 0.5 } });
     fake.release();
     await loading;
     expect(host.state).toEqual({ phase: 'ready', modelId: 'm' });
     expect(host.ready?.modelId).toBe('m');
+    expect(host.device).toEqual({
+      shaderF16: true,
+      maxBufferSize: 2 ** 32,
+      maxStorageBufferBindingSize: 2 ** 31,
+      deviceMemoryGB: null,
+      simulated: false,
+    });
   });
 
   test('cancel returns to idle; a failed load says why', async () => {
@@ -97,11 +109,10 @@ describe('EngineHost', () => {
     expect(failing.state).toMatchObject({ phase: 'failed', modelId: 'm', error: { code: 'network' } });
   });
 
-  test('a crashed worker during chat marks the model as failed, so the user can reload it', async () => {
-    const host = new EngineHost(choice, {
-      factory: fakeEngine({ chatError: new EngineError('worker-crashed', 'gone') }).factory,
-      probe: supported,
-    });
+  test('after a worker crash during chat, the model reloads by itself and says so', async () => {
+    const fake = fakeEngine({ chatError: new EngineError('worker-crashed', 'gone') });
+    const events: EngineEvent[] = [];
+    const host = new EngineHost(choice, { factory: fake.factory, probe: supported, onEvent: (event) => events.push(event) });
     await host.init();
     await host.load('m');
     const ready = host.ready;
@@ -109,7 +120,9 @@ describe('EngineHost', () => {
     await expect(async () => {
       for await (const _ of ready.chat({ messages: [], sampling: DEFAULT_SAMPLING })) void _;
     }).rejects.toMatchObject({ code: 'worker-crashed' });
-    expect(host.state).toMatchObject({ phase: 'failed', error: { code: 'worker-crashed' } });
-    expect(host.ready).toBeNull();
+    expect(events.map((event) => event.type).slice(0, 2)).toEqual(['ready', 'recovering']);
+    await vi.waitFor(() => expect(host.state).toEqual({ phase: 'ready', modelId: 'm' }));
+    expect(fake.loads()).toBe(2);
+    expect(events.at(-1)).toMatchObject({ type: 'ready', recovered: true });
   });
 });

@@ -8,6 +8,7 @@ import {
   scriptedTokens,
   type Script,
 } from '../../../src/lib/engine/scripted';
+import { MemoryShardStore } from '../../../src/lib/engine/scripted-cache';
 
 /** A clock that only moves when the engine sleeps, so pacing is exact and instant. */
 function fakeClock() {
@@ -154,5 +155,69 @@ describe('ScriptedMLCEngine', () => {
     const failing = new ScriptedMLCEngine({ loadMs: 100, failure: { stage: 'load', atFraction: 0.5, message: 'network down' } }, fakeClock());
     await expect(failing.reload('demo')).rejects.toThrow('network down');
     await expect(failing.chatCompletion(request('q'))).rejects.toThrow(/not loaded/);
+  });
+
+  test('fail= shortcuts use the words real failures arrive with', () => {
+    const failure = (raw: string) => scriptFromSearchParams(new URLSearchParams(`fail=${raw}`)).failure;
+    expect(failure('network:0.5')).toEqual({ stage: 'load', atFraction: 0.5, message: 'TypeError: Failed to fetch' });
+    expect(failure('quota:0.2')).toMatchObject({ stage: 'load', message: expect.stringContaining('QuotaExceededError') });
+    expect(failure('device-lost:7')).toMatchObject({ stage: 'generate', afterTokens: 7, message: expect.stringContaining('Device was lost') });
+    expect(failure('crash:3')).toMatchObject({ stage: 'crash', afterTokens: 3 });
+  });
+});
+
+describe('simulated downloads and faults', () => {
+  const MB = 1024 * 1024;
+  const environment = (store = new MemoryShardStore()) => ({ ...fakeClock(), store, sizeOf: () => 320 * MB });
+
+  test('a download cut by the network resumes from the shards already cached', async () => {
+    const store = new MemoryShardStore();
+    const engine = new ScriptedMLCEngine({ loadMs: 100, failure: { stage: 'load', atFraction: 0.5, message: 'TypeError: Failed to fetch' } }, environment(store));
+    const first: InitProgressReport[] = [];
+    engine.setInitProgressCallback((report) => first.push(report));
+    await expect(engine.reload('big')).rejects.toThrow('Failed to fetch');
+    const cachedAfterFailure = (await store.storedShards('big')).size;
+    expect(cachedAfterFailure).toBe(5);
+
+    const second: InitProgressReport[] = [];
+    engine.setInitProgressCallback((report) => second.push(report));
+    await engine.reload('big');
+    const fetched = second.filter((report) => report.text.startsWith('Fetching param cache'));
+    // Every shard is reported, but only the missing ones were fetched (and the total is the real size).
+    expect(fetched).toHaveLength(10);
+    expect(fetched.at(-1)?.text).toMatch(/^Fetching param cache\[10\/10\]: 320MB fetched\. 100% completed/);
+    expect((await store.list()).get('big')).toBe(320 * MB);
+  });
+
+  test('a cached model loads without any download', async () => {
+    const store = new MemoryShardStore();
+    const engine = new ScriptedMLCEngine({ loadMs: 100 }, environment(store));
+    await engine.reload('m');
+    const reports: InitProgressReport[] = [];
+    engine.setInitProgressCallback((report) => reports.push(report));
+    await engine.reload('m');
+    expect(reports.some((report) => report.text.startsWith('Fetching'))).toBe(false);
+    expect(reports.some((report) => report.text.startsWith('Loading model from cache'))).toBe(true);
+  });
+
+  test('an injected failure fires once, so Retry succeeds', async () => {
+    const { engine } = await loaded({ replies: ['a b c'], failure: { stage: 'generate', afterTokens: 1, message: 'Device was lost.' } });
+    await expect(collect(await engine.chatCompletion(request('q')))).rejects.toThrow('Device was lost.');
+    expect(text(await collect(await engine.chatCompletion(request('q'))))).toBe('a b c');
+  });
+
+  test('a simulated crash calls the crash hook and then answers nothing more', async () => {
+    const crashes: string[] = [];
+    const engine = new ScriptedMLCEngine(
+      { loadMs: 0, replies: ['a b c d'], failure: { stage: 'crash', afterTokens: 2, message: 'OOM' } },
+      { ...fakeClock(), crash: (message) => crashes.push(message) },
+    );
+    await engine.reload('m');
+    const iterator = (await engine.chatCompletion(request('q')))[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+    const third = await Promise.race([iterator.next(), new Promise((resolve) => setTimeout(() => resolve('silence'), 50))]);
+    expect(third).toBe('silence');
+    expect(crashes).toEqual(['OOM']);
   });
 });

@@ -8,15 +8,15 @@ describe('SettingsRepository', () => {
     const repo = new SettingsRepository(freshStore());
     expect(await repo.load()).toEqual(DEFAULT_SETTINGS);
     await repo.set('engine', 'scripted');
-    await repo.set('modelId', 'Llama-3.2-1B-Instruct-q4f16_1-MLC');
-    expect(await repo.load()).toEqual({ engine: 'scripted', modelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' });
+    await repo.set('lastModels', { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' });
+    expect(await repo.load()).toEqual({ engine: 'scripted', lastModels: { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' } });
   });
 
   test('ignores unknown names and values of the wrong shape', async () => {
     const store = freshStore();
     await store('readwrite', (s) => {
       s.put({ schema: 1, value: 'quantum' }, 'engine');
-      s.put({ schema: 1, value: 42 }, 'modelId');
+      s.put({ schema: 1, value: { webllm: 42 } }, 'lastModels');
       s.put({ schema: 1, value: true }, 'somethingElse');
       return promisifyRequest(s.transaction);
     });

@@ -1,0 +1,69 @@
+/**
+ * Only one tab should hold a model on the GPU: two copies of a 2 GB model would not fit many
+ * GPUs, and WebGPU would fail the second load in confusing ways. The tab that loads a model
+ * holds a Web Lock for as long as the model is loaded; another tab sees it and asks the user
+ * whether to move the model (the holder releases it when asked) or leave it where it is.
+ */
+const LOCK_NAME = 'hearth:gpu-model';
+const CHANNEL_NAME = 'hearth-gpu-model';
+
+interface HandoverRequest {
+  kind: 'release-please';
+}
+
+export class GpuTabLock {
+  #release: (() => void) | null = null;
+  readonly #channel: BroadcastChannel | null;
+  readonly #locks: LockManager | null;
+
+  /** `onHandoverRequested` runs in the holding tab when another tab asks for the model. */
+  constructor(onHandoverRequested: () => void) {
+    this.#locks = globalThis.navigator?.locks ?? null;
+    this.#channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL_NAME);
+    if (this.#channel) {
+      this.#channel.onmessage = (event: MessageEvent<HandoverRequest>) => {
+        if (event.data?.kind === 'release-please' && this.held) onHandoverRequested();
+      };
+    }
+  }
+
+  get held(): boolean {
+    return this.#release !== null;
+  }
+
+  async heldElsewhere(): Promise<boolean> {
+    if (!this.#locks || this.held) return false;
+    const { held = [] } = await this.#locks.query();
+    return held.some((lock) => lock.name === LOCK_NAME);
+  }
+
+  /** Resolves once this tab holds the lock; waits while another tab holds it. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const locks = this.#locks;
+    if (!locks || this.held) return Promise.resolve();
+    return new Promise((granted, rejected) => {
+      const options: LockOptions = signal ? { signal } : {};
+      locks
+        .request(LOCK_NAME, options, () => {
+          granted();
+          return new Promise<void>((release) => (this.#release = release));
+        })
+        .catch(rejected);
+    });
+  }
+
+  release(): void {
+    this.#release?.();
+    this.#release = null;
+  }
+
+  /** Asks the tab holding the model to let it go. */
+  requestHandover(): void {
+    this.#channel?.postMessage({ kind: 'release-please' } satisfies HandoverRequest);
+  }
+
+  dispose(): void {
+    this.release();
+    this.#channel?.close();
+  }
+}
