@@ -11,7 +11,8 @@ import { EngineHost, type EngineEvent } from './engine/engine.svelte';
 import { ModelLibrary } from './engine/library.svelte';
 import { describeLoadFailure } from './engine/errors';
 import { defaultModelId } from './engine/models';
-import type { EngineKind } from './engine/protocol';
+import { ggufCatalog } from './engine/gguf-catalog';
+import { GGUF_PREFIX, ggufDisplayName, huggingFaceUrl } from './engine/gguf-ids';
 import { Toasts } from './notify/toasts.svelte';
 import { openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
@@ -38,7 +39,7 @@ export class Studio {
       repo: repos.chats,
       engine: () => this.engine.ready,
       systemPrompt: () => DEFAULT_SYSTEM_PROMPT,
-      sampling: () => DEFAULT_SAMPLING,
+      sampling: () => ({ ...DEFAULT_SAMPLING, ...this.settings.sampling }),
       onStorageError: (error) => this.#storageError(error),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
     });
@@ -49,7 +50,8 @@ export class Studio {
     const last = this.settings.lastModels[this.engine.kind];
     if (last) return last;
     if (this.engine.defaultModelId) return this.engine.defaultModelId;
-    return this.engine.device ? defaultModelId(this.engine.device) : 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
+    const smallestGguf = ggufCatalog()[0]?.id ?? 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
+    return this.engine.device ? defaultModelId(this.engine.device, smallestGguf) : smallestGguf;
   }
 
   /** Reads settings and the conversation list, then starts the engine in the background. */
@@ -82,6 +84,35 @@ export class Studio {
     await this.engine.load(modelId, { takeOver: options.takeOver ?? false });
   }
 
+  /** Loads a GGUF model the user opened from disk (copied into this browser's storage first). */
+  async openLocalModel(files: File[]): Promise<void> {
+    let modelId: string;
+    try {
+      modelId = await this.engine.importLocalModel(files);
+    } catch (error) {
+      this.toasts.show(`Could not open the model: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error', durationMs: 0 });
+      return;
+    }
+    await this.loadModel(modelId);
+  }
+
+  /** Downloads and loads a GGUF model from a URL or a Hugging Face repository and file. */
+  async loadFromUrl(input: { url: string } | { repo: string; file: string }): Promise<void> {
+    const url = 'url' in input ? input.url.trim() : huggingFaceUrl(input.repo.trim(), input.file.trim());
+    if (!/^https:\/\/huggingface\.co\/|^\//.test(url) && !url.startsWith(location.origin)) {
+      this.toasts.show('Models can be downloaded from Hugging Face or from this site only (the page’s security policy allows no other hosts).', {
+        tone: 'error',
+        durationMs: 0,
+      });
+      return;
+    }
+    if (!/\.gguf$/i.test(url)) {
+      this.toasts.show('That address does not end in .gguf: Hearth downloads GGUF model files only.', { tone: 'error' });
+      return;
+    }
+    await this.loadModel(`${GGUF_PREFIX}${new URL(url, location.href).href}`);
+  }
+
   /** Opens (and refreshes) the model library for the picker. */
   async openLibrary(): Promise<ModelLibrary> {
     this.library ??= new ModelLibrary(this.engine);
@@ -93,7 +124,7 @@ export class Studio {
     const library = await this.openLibrary();
     try {
       await library.remove(modelId);
-      this.toasts.show(`Deleted the downloaded files of ${modelId}.`);
+      this.toasts.show(`Deleted the downloaded files of ${ggufDisplayName(modelId)}.`);
     } catch (error) {
       this.toasts.show(`Could not delete ${modelId}: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error' });
     }
@@ -110,7 +141,7 @@ export class Studio {
   }
 
   /** Switches engine in place and remembers the choice. */
-  async useEngine(kind: EngineKind): Promise<void> {
+  async useEngine(kind: EngineChoice['kind']): Promise<void> {
     if (kind === this.engine.kind) return;
     if (this.chats.generating) await this.chats.active?.stop();
     const { script, simulatedQuotaBytes } = this.engine.choice;
@@ -165,23 +196,23 @@ export class Studio {
   #onEngineEvent(event: EngineEvent): void {
     switch (event.type) {
       case 'ready':
-        this.toasts.show(event.recovered ? `${event.modelId} is back. Your conversation is intact.` : `${event.modelId} is ready.`, {
+        this.toasts.show(event.recovered ? `${ggufDisplayName(event.modelId)} is back. Your conversation is intact.` : `${ggufDisplayName(event.modelId)} is ready.`, {
           tone: 'success',
         });
         void this.#saveSetting('lastModels', { ...this.settings.lastModels, [this.engine.kind]: event.modelId });
         void this.library?.refresh();
         return;
       case 'recovering':
-        this.toasts.show(`${recoveryReason(event.error.code)} Reloading ${event.modelId}; your conversation is kept.`, {
+        this.toasts.show(`${recoveryReason(event.error.code)} Reloading ${ggufDisplayName(event.modelId)}; your conversation is kept.`, {
           tone: 'error',
         });
         return;
       case 'failed':
-        this.toasts.show(describeLoadFailure(event.modelId, event.error), { tone: 'error', durationMs: 0 });
+        this.toasts.show(describeLoadFailure(ggufDisplayName(event.modelId), event.error), { tone: 'error', durationMs: 0 });
         void this.library?.refresh();
         return;
       case 'released':
-        this.toasts.show(`${event.modelId} moved to another Hearth tab.`);
+        this.toasts.show(`${ggufDisplayName(event.modelId)} moved to another Hearth tab.`);
         return;
     }
   }

@@ -6,17 +6,21 @@ import { describe, expect, test } from 'vitest';
 const dist = join(import.meta.dirname, '..', '..', 'dist');
 
 describe('build output', () => {
-  test('the entry chunk holds no WebLLM code; the engine lives in lazy chunks and workers', async () => {
+  test('the entry chunk holds no WebLLM or wllama code; the engines live in lazy chunks and workers', async () => {
     const html = await readFile(join(dist, 'index.html'), 'utf8');
     const entry = /<script type="module"[^>]*src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(entry).toBeDefined();
     const entryCode = await readFile(join(dist, entry!), 'utf8');
-    for (const marker of ['WebWorkerMLCEngine', 'prebuiltAppConfig', 'tvmjs', 'mlc-ai']) expect(entryCode).not.toContain(marker);
+    for (const marker of ['WebWorkerMLCEngine', 'prebuiltAppConfig', 'tvmjs', 'mlc-ai', 'Wllama', 'wllama.wasm', 'WLLAMA_EMSCRIPTEN_CODE']) {
+      expect(entryCode).not.toContain(marker);
+    }
 
     const assets = await readdir(join(dist, 'assets'));
     const chunks = await Promise.all(assets.filter((name) => name.endsWith('.js')).map(async (name) => [name, await readFile(join(dist, 'assets', name), 'utf8')] as const));
     const withWebLLM = chunks.filter(([, code]) => code.includes('WebWorkerMLCEngineHandler')).map(([name]) => name);
     expect(withWebLLM.some((name) => name.startsWith('worker-'))).toBe(true);
     expect(withWebLLM.some((name) => name.startsWith('scripted-worker-'))).toBe(true);
+    expect(chunks.some(([name, code]) => name !== entry && code.includes('wllama_start'))).toBe(true);
+    expect(assets.some((name) => /^wllama-.*\.wasm$/.test(name))).toBe(true);
   });
 });

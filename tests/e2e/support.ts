@@ -70,3 +70,33 @@ export async function waitForStatus(page: Page, status: string): Promise<void> {
 }
 
 export const sidebarTitles = (page: Page) => page.locator('aside nav li .title').allTextContents();
+
+/**
+ * Stores sampling settings as the app itself would (database hearth-settings, store settings),
+ * then reloads so the app reads them. There is no settings panel yet to set them through.
+ */
+export async function storeSampling(page: Page, sampling: Record<string, number>): Promise<void> {
+  await page.evaluate(async (value) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hearth-settings');
+      request.onupgradeneeded = () => request.result.createObjectStore('settings');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('settings', 'readwrite');
+      tx.objectStore('settings').put({ schema: 1, value }, 'sampling');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, sampling);
+  await page.reload();
+}
+
+/** Opens model files through the picker's file input, as a user choosing them would. */
+export async function openModelFiles(page: Page, files: Array<{ name: string; buffer: Buffer }>): Promise<void> {
+  await page.locator('header button.model').click();
+  await page.getByRole('dialog', { name: 'Models' }).waitFor();
+  await page.getByLabel('GGUF model file').setInputFiles(files.map((file) => ({ ...file, mimeType: 'application/octet-stream' })));
+}

@@ -9,15 +9,25 @@ afterAll(async () => {
 });
 
 describe('the WebLLM engine in a real browser', () => {
-  test('without a WebGPU adapter: a clear message, a disabled composer, and the demo engine on offer', async () => {
+  test('without a WebGPU adapter: a clear message, GGUF models offered for the CPU, and the demo engine', async () => {
     const browser = await launchBrowser({ webgpu: false });
     browsers.push(browser);
     const { page, errors } = await openApp(browser);
-    const notice = page.getByRole('region', { name: 'This browser can’t run a local model' });
+    const notice = page.getByRole('region', { name: 'WebGPU is not available in this browser' });
     await notice.waitFor();
     expect(await notice.textContent()).toContain('no graphics adapter');
+    expect(await notice.textContent()).toContain('GGUF models still run here, on the CPU');
     expect(await page.locator('#composer-input').isDisabled()).toBe(true);
-    expect(await page.locator('#composer-input').getAttribute('placeholder')).toContain('demo engine');
+    // The suggested model is a small GGUF: it runs without WebGPU.
+    expect(await page.getByRole('button', { name: /^Load .*\.gguf$/ }).count()).toBe(1);
+
+    await page.locator('header button.model').click();
+    const dialog = page.getByRole('dialog', { name: 'Models' });
+    await dialog.locator('li.row').first().waitFor();
+    expect(await dialog.locator('li.row').first().textContent()).toContain('GGUF');
+    await dialog.getByRole('checkbox', { name: 'Fits this device' }).uncheck();
+    expect(await dialog.locator('li.row[data-model="Llama-3.2-1B-Instruct-q4f32_1-MLC"]').textContent()).toContain('Needs WebGPU');
+    await dialog.getByRole('button', { name: 'Close models' }).click();
 
     await notice.getByRole('button', { name: 'Try the demo engine' }).click();
     await waitForReady(page);

@@ -32,6 +32,7 @@ export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & 
   return {
     kind: 'scripted',
     modelId: 'fake-model',
+    backend: null,
     requests,
     async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
       requests.push(request);

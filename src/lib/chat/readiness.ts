@@ -8,8 +8,6 @@ export function composerBlockedReason(state: EngineState, busyElsewhere: boolean
       return null;
     case 'checking':
       return 'Checking this browser…';
-    case 'unsupported':
-      return 'Try the demo engine to start chatting';
     case 'idle':
       return 'Load a model to start chatting';
     case 'loading':

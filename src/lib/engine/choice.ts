@@ -2,7 +2,8 @@ import type { EngineKind } from './protocol';
 import { scriptFromSearchParams, type Script } from './scripted';
 
 export interface EngineChoice {
-  kind: EngineKind;
+  /** 'webllm': the real engines (WebLLM for MLC models, llama.cpp for GGUF); 'scripted': the demo. */
+  kind: Exclude<EngineKind, 'gguf'>;
   /** Why this engine: shown in the UI so the demo engine is never a surprise. */
   source: 'url' | 'setting' | 'default';
   script: Partial<Script>;
@@ -11,7 +12,7 @@ export interface EngineChoice {
 }
 
 /** `?engine=scripted|webllm` wins for this visit; otherwise the stored setting; otherwise WebLLM. */
-export function chooseEngine(search: string, stored: EngineKind | null): EngineChoice {
+export function chooseEngine(search: string, stored: EngineChoice['kind'] | null): EngineChoice {
   const params = new URLSearchParams(search);
   const fromUrl = params.get('engine');
   const script = scriptFromSearchParams(params);

@@ -1,10 +1,12 @@
 /**
- * The page's one engine: created lazily, loaded once, reused by every conversation, moved
- * between tabs on request, and reloaded by itself after a GPU reset or a worker crash.
- * Components read `state`; the chat layer asks for `ready`.
+ * The page's engines and the one model they hold: created lazily, loaded once, reused by every
+ * conversation, moved between tabs on request, and reloaded by itself after a GPU reset or a
+ * worker crash. Real mode runs MLC models on WebLLM and GGUF models on llama.cpp; demo mode
+ * runs everything on the scripted engine. Components read `state`; the chat layer asks for `ready`.
  */
 import type { ModelCache } from './cache';
 import type { EngineChoice } from './choice';
+import { isGgufModelId } from './gguf-ids';
 import type { DeviceProfile } from './models';
 import { LoadTracker, type LoadStatus } from './progress';
 import {
@@ -13,16 +15,16 @@ import {
   type ChatEngine,
   type ChatRequest,
   type ChatStreamEvent,
+  type EngineBackend,
   type EngineKind,
   type ReadyEngine,
 } from './protocol';
 import { SCRIPTED_MODEL_ID, type Script } from './scripted';
 import { GpuTabLock } from './tab-lock';
-import { deviceProfile, probeWebGPU } from './webgpu';
+import { SIMULATED_DEVICE, deviceProfile, probeWebGPU } from './webgpu';
 
 export type EngineState =
   | { phase: 'checking' }
-  | { phase: 'unsupported'; message: string }
   | { phase: 'idle' }
   | { phase: 'loading'; modelId: string; progress: LoadStatus | null; recovering: boolean }
   | { phase: 'ready'; modelId: string }
@@ -42,23 +44,32 @@ export type EngineFactory = (kind: EngineKind, script: Partial<Script>) => Promi
 export type CacheFactory = (choice: EngineChoice) => Promise<ModelCache>;
 
 const importEngine: EngineFactory = async (kind, script) => {
+  if (kind === 'gguf') {
+    const { GgufEngine } = await import('./gguf');
+    return new GgufEngine();
+  }
   const { createWebLLMEngine, createScriptedEngine } = await import('./webllm');
   return kind === 'scripted' ? createScriptedEngine(script) : createWebLLMEngine();
 };
 
 const importCache: CacheFactory = async (choice) => {
   if (choice.kind === 'scripted') {
-    const [{ ScriptedModelCache }, { chatCatalog }, { default: catalog }, { SCRIPTED_MODEL_BYTES }] = await Promise.all([
+    const [{ ScriptedModelCache }, { chatCatalog }, { ggufCatalog }, { default: catalog }, { SCRIPTED_MODEL_BYTES }] = await Promise.all([
       import('./cache-scripted'),
       import('./models'),
+      import('./gguf-catalog'),
       import('virtual:model-catalog'),
       import('./scripted'),
     ]);
-    const sizes = new Map(chatCatalog(catalog).map((entry) => [entry.id, entry.downloadBytes]));
+    const sizes = new Map([...chatCatalog(catalog), ...ggufCatalog()].map((entry) => [entry.id, entry.downloadBytes]));
     return new ScriptedModelCache((id) => sizes.get(id) ?? SCRIPTED_MODEL_BYTES, choice.simulatedQuotaBytes);
   }
-  const { WebLLMModelCache } = await import('./cache-webllm');
-  return new WebLLMModelCache();
+  const [{ WebLLMModelCache }, { GgufModelCache, CombinedModelCache }, { CacheManager }] = await Promise.all([
+    import('./cache-webllm'),
+    import('./cache-gguf'),
+    import('@wllama/wllama'),
+  ]);
+  return new CombinedModelCache(new WebLLMModelCache(), new GgufModelCache(new CacheManager()));
 };
 
 /** Engine failures after which the loaded model is gone and must be loaded again. */
@@ -74,11 +85,18 @@ export interface EngineHostOptions {
 
 export class EngineHost {
   state: EngineState = $state({ phase: 'checking' });
-  /** What the device offers, once probed; the demo engine without WebGPU gets a simulated profile. */
+  /** What the device offers, once probed; the demo engine gets a simulated laptop. */
   device: DeviceProfile | null = $state(null);
-  readonly kind: EngineKind;
+  /** Why WebGPU models cannot run here, in words for the user; null when they can. */
+  webgpuProblem: string | null = $state(null);
+  /** What runs the loaded model, and why. */
+  backend: EngineBackend | null = $state(null);
+  /** The mode: 'scripted' is the demo; 'webllm' means the real engines (WebLLM and llama.cpp). */
+  readonly kind: EngineChoice['kind'];
   readonly choice: EngineChoice;
 
+  readonly #engines = new Map<EngineKind, ChatEngine>();
+  /** The engine holding the loaded (or loading) model. */
   #engine: ChatEngine | null = null;
   #cache: Promise<ModelCache> | null = null;
   #loadAbort: AbortController | null = null;
@@ -121,16 +139,22 @@ export class EngineHost {
     return this.#cache;
   }
 
-  /** Checks that this browser can run the chosen engine. */
+  /** Probes what this browser offers. Without WebGPU, GGUF models still run on the CPU. */
   async init(): Promise<void> {
-    const support = await this.#probe();
-    if (support.ok) this.device = deviceProfile(support.adapter);
-    else if (this.kind === 'scripted') this.device = deviceProfile(null);
-    else {
-      this.state = { phase: 'unsupported', message: support.message };
-      return;
+    if (this.kind === 'scripted') {
+      this.device = SIMULATED_DEVICE;
+    } else {
+      const support = await this.#probe();
+      this.device = deviceProfile(support.ok ? support.adapter : null);
+      this.webgpuProblem = support.ok ? null : support.message;
     }
     this.state = { phase: 'idle' };
+  }
+
+  /** Copies GGUF files the user opened into this browser's model storage; returns the model id. */
+  async importLocalModel(files: File[]): Promise<string> {
+    const { importLocalGguf } = await import('./gguf');
+    return importLocalGguf(files);
   }
 
   /**
@@ -139,7 +163,7 @@ export class EngineHost {
    */
   async load(modelId: string, options: { takeOver?: boolean } = {}): Promise<void> {
     const phase = this.state.phase;
-    if (phase === 'unsupported' || phase === 'checking') return;
+    if (phase === 'checking') return;
     if (phase === 'ready' && this.state.modelId === modelId) return;
     this.#loadAbort?.abort();
     const abort = new AbortController();
@@ -164,10 +188,12 @@ export class EngineHost {
 
     const tracker = new LoadTracker();
     this.state = { phase: 'loading', modelId, progress: null, recovering };
+    this.backend = null;
     try {
-      this.#engine ??= await this.#factory(this.kind, this.choice.script);
+      const engine = await this.#engineFor(modelId);
+      if (this.#loadAbort !== abort) return;
       let fromCache = true;
-      await this.#engine.load(
+      await engine.load(
         modelId,
         (raw) => {
           if (this.#loadAbort !== abort) return;
@@ -178,7 +204,8 @@ export class EngineHost {
         abort.signal,
       );
       if (this.#loadAbort !== abort) return;
-      this.#ready = this.#readyEngine(this.#engine, modelId);
+      this.#ready = this.#readyEngine(engine, modelId);
+      this.backend = engine.backend;
       this.state = { phase: 'ready', modelId };
       this.#onEvent({ type: 'ready', modelId, fromCache, recovered: recovering });
     } catch (error) {
@@ -210,17 +237,39 @@ export class EngineHost {
 
   dispose(): void {
     this.#loadAbort?.abort();
-    this.#engine?.dispose();
-    this.#engine = null;
+    this.#disposeEngines();
     this.#lock.dispose();
+  }
+
+  /** The engine for a model, created on first use; the one holding another model lets it go first. */
+  async #engineFor(modelId: string): Promise<ChatEngine> {
+    const kind: EngineKind = this.kind === 'scripted' ? 'scripted' : isGgufModelId(modelId) ? 'gguf' : 'webllm';
+    let engine = this.#engines.get(kind);
+    if (!engine) {
+      engine = await this.#factory(kind, this.choice.script);
+      this.#engines.set(kind, engine);
+    }
+    if (this.#engine && this.#engine !== engine) {
+      // Two models on one GPU rarely fit: switching engines frees the other one entirely.
+      this.#engines.delete(this.#engine.kind);
+      this.#engine.dispose();
+    }
+    this.#engine = engine;
+    return engine;
+  }
+
+  #disposeEngines(): void {
+    for (const engine of this.#engines.values()) engine.dispose();
+    this.#engines.clear();
+    this.#engine = null;
+    this.backend = null;
   }
 
   /** Another tab asked for the model: free the GPU and the lock. */
   #handOver(): void {
     const modelId = this.state.phase === 'ready' || this.state.phase === 'loading' ? this.state.modelId : null;
     this.#loadAbort?.abort();
-    this.#engine?.dispose();
-    this.#engine = null;
+    this.#disposeEngines();
     this.#ready = null;
     this.#lock.release();
     if (modelId) {
@@ -234,6 +283,7 @@ export class EngineHost {
     return {
       kind: engine.kind,
       modelId,
+      backend: engine.backend,
       async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
         try {
           yield* engine.chat(request, signal);

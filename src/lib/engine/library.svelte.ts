@@ -6,14 +6,18 @@
 import type { CachedModel, ModelCache, StorageStatus } from './cache';
 import { requestPersistentStorage } from './cache';
 import type { EngineHost } from './engine.svelte';
-import { chatCatalog, filterModels, rankModels, type CatalogEntry, type DeviceProfile, type Fit, type ModelFilter } from './models';
+import { ggufCatalog } from './gguf-catalog';
+import { ggufDisplayName, isGgufModelId } from './gguf-ids';
+import { chatCatalog, filterModels, rankModels, type CatalogEntry, type Fit, type ModelFilter } from './models';
 import { SCRIPTED_MODEL_BYTES, SCRIPTED_MODEL_ID } from './scripted';
+import { SIMULATED_DEVICE } from './webgpu';
 
 export type RankedEntry = CatalogEntry & { fit: Fit };
 
 /** The demo engine's own model, listed first when the demo engine runs. */
 const DEMO_ENTRY: CatalogEntry = {
   id: SCRIPTED_MODEL_ID,
+  format: 'mlc',
   url: '',
   family: 'Demo',
   parameters: null,
@@ -49,18 +53,15 @@ export class ModelLibrary {
     this.error = null;
     try {
       const [{ default: records }, cache] = await Promise.all([import('virtual:model-catalog'), this.#host.cache()]);
-      const device: DeviceProfile = this.#host.device ?? {
-        shaderF16: false,
-        maxBufferSize: 0,
-        maxStorageBufferBindingSize: 0,
-        deviceMemoryGB: null,
-        simulated: true,
-      };
-      const catalog = chatCatalog(records);
-      const ranked = rankModels(catalog, device);
+      const device = this.#host.device ?? SIMULATED_DEVICE;
+      await this.#refreshCache(cache);
+      const catalog = [...ggufCatalog(), ...chatCatalog(records)];
+      const known = new Set(catalog.map((entry) => entry.id));
+      // GGUF files opened from disk or fetched from a URL are models too, though no catalog lists them.
+      const own = [...this.downloaded.values()].filter((model) => isGgufModelId(model.id) && !known.has(model.id)).map(ownGgufEntry);
+      const ranked = rankModels([...own, ...catalog], device);
       // The demo engine's own model leads its list: it is what the demo runs by default.
       this.entries = this.#host.kind === 'scripted' ? [...rankModels([DEMO_ENTRY], device), ...ranked] : ranked;
-      await this.#refreshCache(cache);
     } catch (error) {
       this.error = `Could not read the model cache: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -89,4 +90,22 @@ export class ModelLibrary {
     this.downloaded = new Map(models.map((model) => [model.id, model]));
     this.storage = storage;
   }
+}
+
+function ownGgufEntry(model: CachedModel): CatalogEntry {
+  return {
+    id: model.id,
+    format: 'gguf',
+    url: '',
+    family: 'Your GGUF',
+    parameters: null,
+    parameterCount: null,
+    quantization: ggufDisplayName(model.id),
+    vramMB: (model.bytes * 1.15) / (1024 * 1024),
+    downloadBytes: model.bytes,
+    contextWindow: 4096,
+    lowResource: true,
+    needsShaderF16: false,
+    bufferBytesRequired: null,
+  };
 }

@@ -9,6 +9,8 @@ import type { CatalogRecord } from '../../../config/model-catalog';
 
 export interface CatalogEntry {
   id: string;
+  /** mlc: runs on WebLLM (WebGPU only) · gguf: runs on llama.cpp (WebGPU or CPU). */
+  format: 'mlc' | 'gguf';
   /** Where WebLLM downloads it from (a Hugging Face repository URL). */
   url: string;
   family: string;
@@ -28,6 +30,8 @@ export interface CatalogEntry {
 
 /** What the device offers, from the WebGPU adapter and `navigator.deviceMemory`. */
 export interface DeviceProfile {
+  /** Whether a WebGPU adapter was offered at all. */
+  webgpu: boolean;
   shaderF16: boolean;
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
@@ -105,6 +109,7 @@ export function toCatalogEntry(record: CatalogRecord): CatalogEntry {
       vramMB * MiB * 0.7;
   return {
     id,
+    format: 'mlc',
     url: record.model,
     family: FAMILIES.find(([pattern]) => pattern.test(id))?.[1] ?? id.split('-')[0] ?? id,
     parameters: parameters?.label ?? null,
@@ -127,6 +132,10 @@ export function chatCatalog(records: readonly CatalogRecord[]): CatalogEntry[] {
 export function assessFit(entry: CatalogEntry, device: DeviceProfile): Fit {
   const wont: string[] = [];
   const may: string[] = [];
+  if (entry.format === 'mlc' && !device.webgpu) {
+    return { level: 'wont-fit', reasons: ['Needs WebGPU, which this browser does not offer. GGUF models run on the CPU instead.'] };
+  }
+  if (entry.format === 'gguf' && !device.webgpu) may.push('Runs on the CPU here (no WebGPU): expect a few words per second.');
   if (entry.needsShaderF16 && !device.shaderF16) {
     wont.push('Needs 16-bit GPU shaders (shader-f16), which this GPU does not offer. Pick a q4f32 version.');
   }
@@ -144,7 +153,7 @@ export function assessFit(entry: CatalogEntry, device: DeviceProfile): Fit {
   } else if (!entry.lowResource && vramBytes > 4 * GiB) {
     may.push(`Needs ${formatBytes(vramBytes)} of GPU memory; this browser does not say how much there is.`);
   }
-  if (vramBytes > device.maxBufferSize * 4 && device.maxBufferSize < 2 * GiB && !entry.lowResource) {
+  if (device.webgpu && vramBytes > device.maxBufferSize * 4 && device.maxBufferSize < 2 * GiB && !entry.lowResource) {
     may.push('This GPU reports small buffer limits; large models may fail to load.');
   }
   if (wont.length > 0) return { level: 'wont-fit', reasons: wont };
@@ -183,8 +192,12 @@ export function isRecommended(id: string): boolean {
   return RECOMMENDED.some((pattern) => pattern.test(id));
 }
 
-/** A small, capable default that runs almost everywhere; the f32 build where f16 shaders are missing. */
-export function defaultModelId(device: DeviceProfile): string {
+/**
+ * A small, capable default that runs almost everywhere: the f32 build where f16 shaders are
+ * missing, and a small GGUF model on the CPU where WebGPU is missing altogether.
+ */
+export function defaultModelId(device: DeviceProfile, ggufFallback: string): string {
+  if (!device.webgpu) return ggufFallback;
   return device.shaderF16 ? 'Llama-3.2-1B-Instruct-q4f16_1-MLC' : 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
 }
 

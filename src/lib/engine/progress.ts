@@ -77,13 +77,16 @@ export class LoadTracker {
   update(progress: LoadProgress, now: number): LoadStatus {
     const parsed = parseProgressText(progress.text);
     // Some lines (tokenizer, config) carry no phase of their own: they belong to the current one.
-    const phase = parsed.phase === 'preparing' && this.#status ? this.#status.phase : parsed.phase;
+    const phase = progress.phase ?? (parsed.phase === 'preparing' && this.#status ? this.#status.phase : parsed.phase);
     if (phase === 'downloading') this.#downloaded = true;
     const phaseFraction = clamp(progress.fraction);
 
     let loadedBytes: number | null = null;
     let totalBytes: number | null = null;
-    if (parsed.megabytes !== null) {
+    if (progress.loadedBytes !== undefined) {
+      loadedBytes = progress.loadedBytes;
+      totalBytes = progress.totalBytes ?? null;
+    } else if (parsed.megabytes !== null) {
       loadedBytes = parsed.megabytes * MB;
       // WebLLM's fraction is exact (bytes / total bytes); the MB figure is rounded, so derive the total from both.
       if (phaseFraction > 0) totalBytes = Math.max(loadedBytes, Math.round(loadedBytes / phaseFraction));

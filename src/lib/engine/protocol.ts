@@ -6,7 +6,8 @@
  * `lib/engine` imports an engine library directly.
  */
 
-export type EngineKind = 'webllm' | 'scripted';
+/** webllm: MLC models on WebGPU · gguf: llama.cpp (wllama) on WebGPU or CPU · scripted: the demo. */
+export type EngineKind = 'webllm' | 'gguf' | 'scripted';
 
 export type Role = 'system' | 'user' | 'assistant';
 
@@ -33,11 +34,24 @@ export interface ChatRequest {
 
 /** Raw progress as the engine reports it; `lib/engine/progress.ts` turns it into phases. */
 export interface LoadProgress {
-  /** 0..1 */
+  /** 0..1 within the current phase */
   fraction: number;
   /** The engine's own status line, e.g. WebLLM's "Fetching param cache[3/24]: 120MB fetched…". */
   text: string;
   elapsedMs: number;
+  /** Engines that know their phase and byte counts say so; WebLLM's are read from `text`. */
+  phase?: 'preparing' | 'downloading' | 'loading' | 'compiling' | 'ready';
+  loadedBytes?: number;
+  totalBytes?: number;
+}
+
+/** Which engine and hardware answer, and why: shown to the user. */
+export interface EngineBackend {
+  /** e.g. "WebLLM", "llama.cpp" */
+  engine: string;
+  device: 'webgpu' | 'cpu' | 'simulated';
+  threads: number | null;
+  reason: string;
 }
 
 export interface TokenUsage {
@@ -64,6 +78,8 @@ export interface ChatEngine {
   readonly kind: EngineKind;
   /** The model that is loaded now, or null. */
   readonly loadedModelId: string | null;
+  /** What runs the loaded model; null before a load. */
+  readonly backend: EngineBackend | null;
   /**
    * Loads a model, reporting progress. Loading the model that is already loaded is a no-op;
    * loading another one unloads the current one first. Aborting the signal cancels the load
@@ -84,6 +100,7 @@ export interface ChatEngine {
 export type EngineErrorCode =
   | 'no-webgpu'
   | 'not-loaded'
+  | 'bad-model'
   | 'aborted'
   | 'network'
   | 'quota'
@@ -109,4 +126,4 @@ export function isEngineError(error: unknown, code?: EngineErrorCode): error is 
 }
 
 /** An engine with a model loaded, as the chat layer uses it. */
-export type ReadyEngine = Pick<ChatEngine, 'kind' | 'chat'> & { readonly modelId: string };
+export type ReadyEngine = Pick<ChatEngine, 'kind' | 'chat'> & { readonly modelId: string; readonly backend: EngineBackend | null };

@@ -4,6 +4,7 @@
  */
 import { WebWorkerMLCEngineHandler, type MLCEngine } from '@mlc-ai/web-llm';
 import catalog from 'virtual:model-catalog';
+import { ggufCatalog } from './gguf-catalog';
 import { chatCatalog } from './models';
 import { SCRIPTED_MODEL_BYTES, ScriptedMLCEngine, type ScriptedEnvironment } from './scripted';
 import { defaultShardStore } from './scripted-cache';
@@ -15,7 +16,7 @@ export interface ScriptedHost {
 }
 
 /** Catalog models "download" as many bytes as the real ones would. */
-const catalogSizes = new Map(chatCatalog(catalog).map((entry) => [entry.id, entry.downloadBytes]));
+const catalogSizes = new Map([...chatCatalog(catalog), ...ggufCatalog()].map((entry) => [entry.id, entry.downloadBytes]));
 
 export function createScriptedHost(post: (message: unknown) => void, environment: ScriptedEnvironment = {}): ScriptedHost {
   const handler = new WebWorkerMLCEngineHandler();

@@ -41,16 +41,26 @@ export async function probeWebGPU(nav: Navigator = navigator, secure: boolean = 
   return { ok: true, adapter };
 }
 
+/** The demo engine pretends to run on a typical laptop, whatever this device has. */
+export const SIMULATED_DEVICE: DeviceProfile = {
+  webgpu: true,
+  shaderF16: true,
+  maxBufferSize: 2 ** 31,
+  maxStorageBufferBindingSize: 2 ** 30,
+  deviceMemoryGB: 8,
+  simulated: true,
+};
+
 /** What the model picker needs to know about this device. */
 export function deviceProfile(adapter: GPUAdapter | null, nav: Navigator | undefined = globalThis.navigator): DeviceProfile {
   // `deviceMemory` is Chromium-only and not in the DOM typings.
   const memory = (nav as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory;
   const deviceMemoryGB = typeof memory === 'number' && memory > 0 ? memory : null;
   if (!adapter) {
-    // Only the demo engine runs without an adapter: it pretends to be a typical laptop.
-    return { shaderF16: true, maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 30, deviceMemoryGB: deviceMemoryGB ?? 8, simulated: true };
+    return { webgpu: false, shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, deviceMemoryGB, simulated: false };
   }
   return {
+    webgpu: true,
     shaderF16: adapter.features.has('shader-f16'),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,

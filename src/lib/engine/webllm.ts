@@ -15,6 +15,7 @@ import {
   type ChatEngine,
   type ChatRequest,
   type ChatStreamEvent,
+  type EngineBackend,
   type EngineKind,
   type FinishReason,
   type LoadProgress,
@@ -46,6 +47,13 @@ export class WebLLMWorkerEngine implements ChatEngine {
 
   get loadedModelId(): string | null {
     return this.#loadedModelId;
+  }
+
+  get backend(): EngineBackend | null {
+    if (this.#loadedModelId === null) return null;
+    return this.kind === 'scripted'
+      ? { engine: 'Demo script', device: 'simulated', threads: null, reason: 'The demo engine streams a fixed script; no model runs.' }
+      : { engine: 'WebLLM', device: 'webgpu', threads: null, reason: 'MLC model compiled for WebGPU' };
   }
 
   async load(modelId: string, onProgress: (progress: LoadProgress) => void, signal?: AbortSignal): Promise<void> {

@@ -1,26 +1,37 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
-import type { EngineKind } from '../engine/protocol';
+import type { EngineChoice } from '../engine/choice';
+import type { SamplingSettings } from '../engine/protocol';
+
+type EngineMode = EngineChoice['kind'];
 import { stamp, upgrade } from './schema';
 
 /** App-wide preferences, one record per name. */
 export interface Settings {
   /** The engine the user chose; `?engine=` in the URL overrides it for one visit. */
-  engine: EngineKind;
+  engine: EngineMode;
   /** The model last loaded with each engine, offered (and loaded, if cached) on the next visit. */
-  lastModels: Partial<Record<EngineKind, string>>;
+  lastModels: Partial<Record<EngineMode, string>>;
+  /** The user's sampling defaults, over the app's (see config.ts). */
+  sampling: Partial<SamplingSettings>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {} };
+export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {}, sampling: {} };
 
-const ENGINE_KINDS: readonly EngineKind[] = ['webllm', 'scripted'];
+const SAMPLING_KEYS: ReadonlyArray<keyof SamplingSettings> = ['temperature', 'top_p', 'max_tokens', 'seed', 'presence_penalty', 'frequency_penalty'];
+
+const ENGINE_MODES: readonly EngineMode[] = ['webllm', 'scripted'];
 
 /** A stored value is used only if it still has the right shape; otherwise the default stands. */
 const VALID: { [K in keyof Settings]: (value: unknown) => value is Settings[K] } = {
-  engine: (value): value is EngineKind => ENGINE_KINDS.includes(value as EngineKind),
+  engine: (value): value is EngineMode => ENGINE_MODES.includes(value as EngineMode),
   lastModels: (value): value is Settings['lastModels'] =>
     typeof value === 'object' &&
     value !== null &&
-    Object.entries(value).every(([kind, id]) => ENGINE_KINDS.includes(kind as EngineKind) && typeof id === 'string'),
+    Object.entries(value).every(([mode, id]) => ENGINE_MODES.includes(mode as EngineMode) && typeof id === 'string'),
+  sampling: (value): value is Settings['sampling'] =>
+    typeof value === 'object' &&
+    value !== null &&
+    Object.entries(value).every(([key, number]) => SAMPLING_KEYS.includes(key as keyof SamplingSettings) && Number.isFinite(number)),
 };
 
 const isSettingName = (key: IDBValidKey): key is keyof Settings => typeof key === 'string' && key in VALID;

@@ -16,6 +16,7 @@ function fakeEngine(options: FakeOptions = {}) {
   const engine: ChatEngine = {
     kind: 'webllm',
     loadedModelId: null,
+    backend: null,
     async load(_modelId: string, onProgress: (progress: LoadProgress) => void, signal?: AbortSignal) {
       loads++;
       onProgress({ fraction: 0.5, text: 'Fetching param cache[1/2]: 1MB fetched. 50% completed, 0 secs elapsed.', elapsedMs: 0 });
@@ -46,17 +47,40 @@ const supported = async () => ({ ok: true as const, adapter });
 const choice = { kind: 'webllm' as const, source: 'default' as const, script: {}, simulatedQuotaBytes: null };
 
 describe('EngineHost', () => {
-  test('reports an unsupported browser with the probe’s message and refuses to load', async () => {
+  test('without WebGPU it says why, and still loads GGUF models (on the CPU)', async () => {
+    const kinds: string[] = [];
     const fake = fakeEngine();
     const host = new EngineHost(choice, {
-      factory: fake.factory,
+      factory: async (kind, script) => {
+        kinds.push(kind);
+        return fake.factory(kind, script);
+      },
       probe: async () => ({ ok: false, reason: 'no-adapter', message: 'No adapter.' }),
     });
     await host.init();
-    expect(host.state).toEqual({ phase: 'unsupported', message: 'No adapter.' });
-    await host.load('m');
-    expect(fake.loads()).toBe(0);
-    expect(host.ready).toBeNull();
+    expect(host.state).toEqual({ phase: 'idle' });
+    expect(host.webgpuProblem).toBe('No adapter.');
+    expect(host.device).toMatchObject({ webgpu: false });
+    await host.load('gguf:local:tiny.gguf');
+    expect(kinds).toEqual(['gguf']);
+    expect(host.ready?.modelId).toBe('gguf:local:tiny.gguf');
+  });
+
+  test('MLC models go to WebLLM, GGUF models to llama.cpp; switching frees the other engine', async () => {
+    const disposed: string[] = [];
+    const host = new EngineHost(choice, {
+      factory: async (kind) => {
+        const engine = await fakeEngine().factory(kind, {});
+        return { ...engine, kind, dispose: () => disposed.push(kind) };
+      },
+      probe: supported,
+    });
+    await host.init();
+    await host.load('Llama-3.2-1B-Instruct-q4f16_1-MLC');
+    expect(host.ready?.kind).toBe('webllm');
+    await host.load('gguf:https://huggingface.co/x/y/resolve/main/m.gguf');
+    expect(host.ready?.kind).toBe('gguf');
+    expect(disposed).toEqual(['webllm']);
   });
 
   test('the scripted engine needs no WebGPU', async () => {
@@ -82,6 +106,7 @@ describe('EngineHost', () => {
     expect(host.state).toEqual({ phase: 'ready', modelId: 'm' });
     expect(host.ready?.modelId).toBe('m');
     expect(host.device).toEqual({
+      webgpu: true,
       shaderF16: true,
       maxBufferSize: 2 ** 32,
       maxStorageBufferBindingSize: 2 ** 31,

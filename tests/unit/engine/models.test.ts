@@ -1,5 +1,6 @@
 import catalog from 'virtual:model-catalog';
 import { describe, expect, test } from 'vitest';
+import { ggufCatalog } from '../../../src/lib/engine/gguf-catalog';
 import {
   assessFit,
   chatCatalog,
@@ -12,9 +13,9 @@ import {
 } from '../../../src/lib/engine/models';
 
 const GiB = 1024 ** 3;
-const laptop: DeviceProfile = { shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB, deviceMemoryGB: 8, simulated: false };
+const laptop: DeviceProfile = { webgpu: true, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB, deviceMemoryGB: 8, simulated: false };
 const noF16: DeviceProfile = { ...laptop, shaderF16: false };
-const phone: DeviceProfile = { shaderF16: true, maxBufferSize: 256 * 1024 ** 2, maxStorageBufferBindingSize: 128 * 1024 ** 2, deviceMemoryGB: 4, simulated: false };
+const phone: DeviceProfile = { webgpu: true, shaderF16: true, maxBufferSize: 256 * 1024 ** 2, maxStorageBufferBindingSize: 128 * 1024 ** 2, deviceMemoryGB: 4, simulated: false };
 const unknownMemory: DeviceProfile = { ...laptop, deviceMemoryGB: null };
 
 const entries = chatCatalog(catalog);
@@ -100,8 +101,9 @@ describe('fit to the device', () => {
     expect(ranked[0]?.fit.level).toBe('fits');
     expect(ranked[0]?.id).toMatch(/q4f32/);
     expect(ranked.slice(0, 5).every((item) => item.vramMB < 3000)).toBe(true);
-    expect(defaultModelId(noF16)).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
-    expect(defaultModelId(laptop)).toBe('Llama-3.2-1B-Instruct-q4f16_1-MLC');
+    expect(defaultModelId(noF16, 'gguf:x')).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
+    expect(defaultModelId(laptop, 'gguf:x')).toBe('Llama-3.2-1B-Instruct-q4f16_1-MLC');
+    expect(defaultModelId({ ...laptop, webgpu: false }, 'gguf:x')).toBe('gguf:x');
   });
 });
 
@@ -126,6 +128,32 @@ describe('filtering', () => {
 
   test('a record without sizes still becomes a usable entry', () => {
     const bare = toCatalogEntry({ model: 'https://example.com/x', model_id: 'Custom-q4f32_1-MLC' });
-    expect(bare).toMatchObject({ family: 'Custom', parameters: null, vramMB: 0, contextWindow: 4096, needsShaderF16: false });
+    expect(bare).toMatchObject({ format: 'mlc', family: 'Custom', parameters: null, vramMB: 0, contextWindow: 4096, needsShaderF16: false });
+  });
+});
+
+describe('GGUF models', () => {
+  const cpuOnly: DeviceProfile = { webgpu: false, shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0, deviceMemoryGB: 8, simulated: false };
+  const gguf = ggufCatalog();
+
+  test('the curated list holds small GGUF chat models with sizes', () => {
+    expect(gguf.length).toBeGreaterThanOrEqual(4);
+    for (const model of gguf) {
+      expect(model.id).toMatch(/^gguf:https:\/\/huggingface\.co\/.+\/resolve\/main\/.+\.gguf$/);
+      expect(model.format).toBe('gguf');
+      expect(model.downloadBytes).toBeGreaterThan(100 * 1024 ** 2);
+      expect(model.downloadBytes).toBeLessThan(1024 ** 3);
+    }
+  });
+
+  test('without WebGPU, MLC models will not fit and GGUF models run on the CPU', () => {
+    const mlc = assessFit(entry('Llama-3.2-1B-Instruct-q4f32_1-MLC'), cpuOnly);
+    expect(mlc.level).toBe('wont-fit');
+    expect(mlc.reasons[0]).toMatch(/Needs WebGPU/);
+    const cpu = assessFit(gguf[0]!, cpuOnly);
+    expect(cpu.level).toBe('may-not-fit');
+    expect(cpu.reasons[0]).toMatch(/CPU/);
+    expect(assessFit(gguf[0]!, laptop).level).toBe('fits');
+    expect(rankModels([...entries, ...gguf], cpuOnly)[0]?.format).toBe('gguf');
   });
 });
