@@ -4,16 +4,19 @@
  *
  *   hearth-chats     / records   conversations and messages (see chats.ts)
  *   hearth-settings  / settings  app settings by name (see settings.ts)
+ *   hearth-prompts   / records   templates (with every version) and personas (see prompts.ts)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
 import { createStore, type UseStore } from 'idb-keyval';
 import { ChatRepository } from './chats';
+import { PromptRepository } from './prompts';
 import { SettingsRepository } from './settings';
 
 export const DATABASES = {
   chats: ['hearth-chats', 'records'],
   settings: ['hearth-settings', 'settings'],
+  prompts: ['hearth-prompts', 'records'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
@@ -24,11 +27,13 @@ const open = (name: keyof typeof DATABASES): UseStore => {
 export interface Repositories {
   chats: ChatRepository;
   settings: SettingsRepository;
+  prompts: PromptRepository;
 }
 
 export function openRepositories(): Repositories {
   return {
     chats: new ChatRepository(open('chats')),
     settings: new SettingsRepository(open('settings')),
+    prompts: new PromptRepository(open('prompts')),
   };
 }

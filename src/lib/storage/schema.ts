@@ -29,7 +29,9 @@ export function upgrade<T>(record: unknown, what: string): T {
     current = { ...migrate(current), schema: version + 1 };
     version++;
   }
-  return current as T;
+  // The version belongs to the stored record, not to the value the app works with.
+  const { schema: _schema, ...value } = current;
+  return value as T;
 }
 
 export function stamp<T extends object>(value: T): Versioned<T> {

@@ -1,0 +1,49 @@
+/**
+ * Templates and personas, one IndexedDB store:
+ *   ['template', id] → PromptTemplate (all its versions)
+ *   ['persona', id]  → Persona (the user's own; built-in ones ship with the app)
+ */
+import { promisifyRequest, type UseStore } from 'idb-keyval';
+import type { Persona } from '../prompts/personas';
+import type { PromptTemplate } from '../prompts/versions';
+import { stamp, upgrade } from './schema';
+
+const range = (kind: string): IDBKeyRange => IDBKeyRange.bound([kind], [kind, []]);
+
+export class PromptRepository {
+  constructor(private readonly store: UseStore) {}
+
+  async templates(): Promise<PromptTemplate[]> {
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(range('template'))));
+    return records.map((record) => upgrade<PromptTemplate>(record, 'template')).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  async personas(): Promise<Persona[]> {
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(range('persona'))));
+    return records.map((record) => upgrade<Persona>(record, 'persona')).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Writes templates and personas in one transaction: all of them, or none. */
+  async save(items: { templates?: readonly PromptTemplate[]; personas?: readonly Persona[] }): Promise<void> {
+    await this.store('readwrite', (store) => {
+      for (const template of items.templates ?? []) store.put(stamp(template), ['template', template.id]);
+      for (const persona of items.personas ?? []) store.put(stamp(persona), ['persona', persona.id]);
+      return promisifyRequest(store.transaction);
+    });
+  }
+
+  async deleteTemplate(id: string): Promise<void> {
+    await this.#delete(['template', id]);
+  }
+
+  async deletePersona(id: string): Promise<void> {
+    await this.#delete(['persona', id]);
+  }
+
+  async #delete(key: IDBValidKey[]): Promise<void> {
+    await this.store('readwrite', (store) => {
+      store.delete(key);
+      return promisifyRequest(store.transaction);
+    });
+  }
+}
