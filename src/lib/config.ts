@@ -13,8 +13,6 @@ export const DEFAULT_SAMPLING: SamplingSettings = {
   frequency_penalty: 0,
 };
 
-export const DEFAULT_SYSTEM_PROMPT = 'You are Hearth, a helpful assistant running privately in the user’s browser. Answer in Markdown.';
-
 /** A streaming answer is saved at most this often, so a closed tab loses at most this much. */
 export const STREAM_CHECKPOINT_MS = 750;
 

@@ -4,7 +4,9 @@
  */
 import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
-import { DEFAULT_SAMPLING, DEFAULT_SYSTEM_PROMPT, UNDO_WINDOW_MS } from './config';
+import type { PreparedRequest } from './chat/session.svelte';
+import type { Conversation } from './chat/types';
+import { DEFAULT_SAMPLING, UNDO_WINDOW_MS } from './config';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
@@ -14,12 +16,15 @@ import { defaultModelId } from './engine/models';
 import { ggufCatalog } from './engine/gguf-catalog';
 import { GGUF_PREFIX, ggufDisplayName, huggingFaceUrl } from './engine/gguf-ids';
 import { Toasts } from './notify/toasts.svelte';
+import { PromptLibrary } from './prompts/library.svelte';
+import { effectiveSampling, validateSampling } from './prompts/sampling';
 import { openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
 
 export class Studio {
   readonly toasts = new Toasts();
   readonly chats: Chats;
+  readonly prompts: PromptLibrary;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
   /** The model picker's data, created when the picker first opens. */
@@ -35,14 +40,38 @@ export class Studio {
     this.settings = settings;
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
     this.engine = this.#createEngine(choice);
+    this.prompts = new PromptLibrary({ repo: repos.prompts });
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
-      systemPrompt: () => DEFAULT_SYSTEM_PROMPT,
-      sampling: () => ({ ...DEFAULT_SAMPLING, ...this.settings.sampling }),
+      prepare: (conversation) => this.prepare(conversation),
       onStorageError: (error) => this.#storageError(error),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
     });
+  }
+
+  /** The persona, system prompt, sampling and context window the next answer in `conversation` uses. */
+  prepare(conversation: Conversation): PreparedRequest {
+    const own = conversation.settings ?? {};
+    const persona = this.prompts.persona(own.personaId ?? this.settings.personaId);
+    const contextWindow = this.engine.ready?.contextWindow ?? 4096;
+    const layered = effectiveSampling(DEFAULT_SAMPLING, this.settings.sampling, persona.sampling, own.sampling);
+    return {
+      personaId: persona.id,
+      systemPrompt: own.systemPrompt ?? persona.systemPrompt,
+      // Validated again here: a stored value may predate the current model's smaller window.
+      sampling: validateSampling(layered, DEFAULT_SAMPLING, contextWindow).value,
+      contextWindow,
+    };
+  }
+
+  /** The user's defaults for every conversation; `null` resets them to the app's. */
+  async setDefaultSampling(sampling: Settings['sampling'] | null): Promise<void> {
+    await this.#saveSetting('sampling', sampling ?? {});
+  }
+
+  async setDefaultPersona(personaId: string): Promise<void> {
+    await this.#saveSetting('personaId', personaId);
   }
 
   /** The model the Load button offers: the last one used with this engine, or a default that fits. */
@@ -63,7 +92,7 @@ export class Studio {
     });
     const studio = new Studio(repos, settings, chooseEngine(search, settings.engine));
     if (settingsError) studio.#storageError(settingsError);
-    await studio.chats.init();
+    await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
     void studio.#startEngine();
     return studio;
   }

@@ -33,6 +33,7 @@ export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & 
     kind: 'scripted',
     modelId: 'fake-model',
     backend: null,
+    contextWindow: 4096,
     requests,
     async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
       requests.push(request);

@@ -1,19 +1,12 @@
-import type { EngineMessage } from '../engine/protocol';
 import type { ChatMessage } from './types';
 
 /**
- * The messages an engine sees for the next answer: the system prompt, then the conversation.
- * Answers that produced no text (failed before the first token) are left out, so a retry does
- * not teach the model to say nothing.
+ * The conversation as an engine should see it for the next answer. Answers that produced no
+ * text (failed before the first token) are left out, so a retry does not teach the model to
+ * say nothing.
  */
-export function buildEngineMessages(systemPrompt: string, history: readonly ChatMessage[]): EngineMessage[] {
-  const messages: EngineMessage[] = [];
-  if (systemPrompt.trim()) messages.push({ role: 'system', content: systemPrompt });
-  for (const message of history) {
-    if (message.role === 'assistant' && message.content.length === 0) continue;
-    messages.push({ role: message.role, content: message.content });
-  }
-  return messages;
+export function answeredHistory(history: readonly ChatMessage[]): ChatMessage[] {
+  return history.filter((message) => !(message.role === 'assistant' && message.content.length === 0));
 }
 
 const TITLE_LENGTH = 48;

@@ -4,11 +4,20 @@
  * never per token.
  */
 import { NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../config';
-import { EngineError, type ReadyEngine, type SamplingSettings } from '../engine/protocol';
+import { EngineError, type EngineMessage, type ReadyEngine, type SamplingSettings } from '../engine/protocol';
 import type { ChatRepository } from '../storage/chats';
+import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
-import { buildEngineMessages, titleFrom } from './prompt';
-import type { ChatMessage, Conversation } from './types';
+import { answeredHistory, titleFrom } from './prompt';
+import type { ChatMessage, Conversation, RequestRecord, TemplateRef } from './types';
+
+/** What the next answer is asked with, worked out from the conversation's settings. */
+export interface PreparedRequest {
+  systemPrompt: string;
+  sampling: SamplingSettings;
+  personaId: string;
+  contextWindow: number;
+}
 
 export interface Clock {
   /** Wall-clock milliseconds. */
@@ -19,8 +28,7 @@ export interface SessionDeps {
   repo: ChatRepository;
   /** The engine to answer with, or null while none is ready. */
   engine(): ReadyEngine | null;
-  systemPrompt(): string;
-  sampling(): SamplingSettings;
+  prepare(conversation: Conversation): PreparedRequest;
   /** Called after every successful save, with the conversation as stored. */
   onSaved(conversation: Conversation): void;
   /** A save failed (e.g. storage full); the session keeps working in memory. */
@@ -75,13 +83,36 @@ export class ChatSession {
   }
 
   /** Sends a user message and streams the answer. Returns false when there was nothing to do. */
-  async send(text: string): Promise<boolean> {
+  async send(text: string, options: { template?: TemplateRef } = {}): Promise<boolean> {
     const content = text.trim();
     if (!content || this.generating || !this.#deps.engine()) return false;
     if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.conversation.title = titleFrom(content);
-    this.messages.push(this.#newMessage('user', content, 'complete'));
+    const message = this.#newMessage('user', content, 'complete');
+    if (options.template) message.template = options.template;
+    this.messages.push(message);
     await this.#generate();
     return true;
+  }
+
+  /** This conversation's own settings; they apply from the next answer on. */
+  async updateSettings(settings: Conversation['settings']): Promise<void> {
+    if (settings && Object.keys(settings).length > 0) this.conversation.settings = settings;
+    else delete this.conversation.settings;
+    if (this.#persisted) await this.#save([], false);
+  }
+
+  /** The exact messages array an answer was asked with, rebuilt from its request record. */
+  sentMessages(answer: ChatMessage): EngineMessage[] | null {
+    const request = answer.request;
+    if (!request) return null;
+    const byId = new Map(this.messages.map((message) => [message.id, message]));
+    const messages: EngineMessage[] = request.system ? [{ role: 'system', content: request.system }] : [];
+    for (const id of request.messageIds) {
+      const message = byId.get(id);
+      if (!message) return null;
+      messages.push({ role: message.role, content: message.content });
+    }
+    return messages;
   }
 
   /** Replaces the last answer with a new one (also how a failed answer is retried). */
@@ -125,15 +156,44 @@ export class ChatSession {
   async #stream(): Promise<void> {
     const engine = this.#deps.engine();
     if (!engine) throw new EngineError('not-loaded', 'No model is loaded.');
-    const request = {
-      messages: buildEngineMessages(this.#deps.systemPrompt(), this.messages),
-      sampling: this.#deps.sampling(),
-    };
+    const prepared = this.#deps.prepare($state.snapshot(this.conversation));
+    const history = answeredHistory(this.messages);
+    const fit = fitContext({
+      system: prepared.systemPrompt.trim() ? { role: 'system', content: prepared.systemPrompt } : null,
+      history,
+      contextWindow: prepared.contextWindow,
+      reserveForAnswer: prepared.sampling.max_tokens,
+    });
+    const question = this.messages.at(-1);
     this.messages.push(this.#newMessage('assistant', '', 'streaming'));
     // The proxied element, so token appends below are reactive.
     const answer = this.messages.at(-1) as ChatMessage;
     answer.engine = engine.kind;
     answer.model = engine.modelId;
+    answer.personaId = prepared.personaId;
+    if (question?.template) answer.template = question.template;
+    if (!fit.ok) {
+      answer.status = 'error';
+      answer.error = fit.reason;
+      await this.#save(this.messages.slice(-2));
+      return;
+    }
+    const record: RequestRecord = {
+      system: prepared.systemPrompt.trim() ? prepared.systemPrompt : null,
+      messageIds: fit.kept.map((message) => message.id),
+      droppedIds: fit.dropped.map((message) => message.id),
+      sampling: prepared.sampling,
+      promptTokens: fit.promptTokens,
+      contextWindow: prepared.contextWindow,
+    };
+    answer.request = record;
+    const request = {
+      messages: [
+        ...(record.system ? [{ role: 'system' as const, content: record.system }] : []),
+        ...fit.kept.map((message) => ({ role: message.role, content: message.content })),
+      ],
+      sampling: prepared.sampling,
+    };
 
     const abort = new AbortController();
     this.#abort = abort;

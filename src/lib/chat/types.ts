@@ -1,4 +1,4 @@
-import type { EngineKind, FinishReason, GenerationTimings, Role, TokenUsage } from '../engine/protocol';
+import type { EngineKind, FinishReason, GenerationTimings, Role, SamplingSettings, TokenUsage } from '../engine/protocol';
 
 /**
  * - streaming: tokens are still arriving (or the tab died while they were, see `interrupted`)
@@ -14,6 +14,38 @@ export interface Conversation {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** This conversation's own choices, over the user's defaults. */
+  settings?: ConversationSettings;
+}
+
+export interface ConversationSettings {
+  personaId?: string;
+  /** Replaces the persona's system prompt when set. */
+  systemPrompt?: string;
+  sampling?: Partial<SamplingSettings>;
+}
+
+/** Which template version a message came from. */
+export interface TemplateRef {
+  id: string;
+  version: number;
+  name: string;
+}
+
+/**
+ * Exactly what an answer was asked with. Messages are referenced by id rather than copied:
+ * a conversation's earlier messages never change once answered, so the ids rebuild the very
+ * array that was sent, without storing the history again with every answer.
+ */
+export interface RequestRecord {
+  system: string | null;
+  messageIds: string[];
+  /** Older messages left out to fit the context window. */
+  droppedIds: string[];
+  sampling: SamplingSettings;
+  /** Estimated, see chat/context.ts. */
+  promptTokens: number;
+  contextWindow: number;
 }
 
 export interface ChatMessage {
@@ -29,6 +61,12 @@ export interface ChatMessage {
   engine?: EngineKind;
   model?: string;
   finishReason?: FinishReason;
+  /** The persona that answered (assistant messages). */
+  personaId?: string;
+  /** The template version a user message was written from, and its answer too. */
+  template?: TemplateRef;
+  /** What the engine was sent for this answer. */
+  request?: RequestRecord;
   usage?: TokenUsage;
   timings?: GenerationTimings;
 }

@@ -284,6 +284,7 @@ export class EngineHost {
       kind: engine.kind,
       modelId,
       backend: engine.backend,
+      contextWindow: engine.contextWindow ?? 4096,
       async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
         try {
           yield* engine.chat(request, signal);

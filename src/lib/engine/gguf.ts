@@ -42,6 +42,10 @@ export class GgufEngine implements ChatEngine {
     return this.#backend;
   }
 
+  get contextWindow(): number | null {
+    return this.#loadedModelId === null ? null : this.#contextLength;
+  }
+
   async load(modelId: string, onProgress: (progress: LoadProgress) => void, signal?: AbortSignal): Promise<void> {
     if (this.#loadedModelId === modelId) return;
     await this.unload();

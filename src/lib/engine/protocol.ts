@@ -80,6 +80,8 @@ export interface ChatEngine {
   readonly loadedModelId: string | null;
   /** What runs the loaded model; null before a load. */
   readonly backend: EngineBackend | null;
+  /** Tokens the loaded model can hold (prompt and answer together); null before a load. */
+  readonly contextWindow: number | null;
   /**
    * Loads a model, reporting progress. Loading the model that is already loaded is a no-op;
    * loading another one unloads the current one first. Aborting the signal cancels the load
@@ -126,4 +128,8 @@ export function isEngineError(error: unknown, code?: EngineErrorCode): error is 
 }
 
 /** An engine with a model loaded, as the chat layer uses it. */
-export type ReadyEngine = Pick<ChatEngine, 'kind' | 'chat'> & { readonly modelId: string; readonly backend: EngineBackend | null };
+export type ReadyEngine = Pick<ChatEngine, 'kind' | 'chat'> & {
+  readonly modelId: string;
+  readonly backend: EngineBackend | null;
+  readonly contextWindow: number;
+};

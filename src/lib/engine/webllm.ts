@@ -5,6 +5,7 @@
  */
 import {
   CreateWebWorkerMLCEngine,
+  prebuiltAppConfig,
   type ChatCompletionChunk,
   type InitProgressReport,
   type WebWorkerMLCEngine,
@@ -47,6 +48,13 @@ export class WebLLMWorkerEngine implements ChatEngine {
 
   get loadedModelId(): string | null {
     return this.#loadedModelId;
+  }
+
+  get contextWindow(): number | null {
+    if (this.#loadedModelId === null) return null;
+    const record = prebuiltAppConfig.model_list.find((model) => model.model_id === this.#loadedModelId);
+    // WebLLM's default context when a record does not override it.
+    return record?.overrides?.context_window_size ?? 4096;
   }
 
   get backend(): EngineBackend | null {

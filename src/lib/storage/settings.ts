@@ -13,9 +13,11 @@ export interface Settings {
   lastModels: Partial<Record<EngineMode, string>>;
   /** The user's sampling defaults, over the app's (see config.ts). */
   sampling: Partial<SamplingSettings>;
+  /** The persona new conversations start with. */
+  personaId: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {}, sampling: {} };
+export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {}, sampling: {}, personaId: 'builtin:hearth' };
 
 const SAMPLING_KEYS: ReadonlyArray<keyof SamplingSettings> = ['temperature', 'top_p', 'max_tokens', 'seed', 'presence_penalty', 'frequency_penalty'];
 
@@ -28,6 +30,7 @@ const VALID: { [K in keyof Settings]: (value: unknown) => value is Settings[K] }
     typeof value === 'object' &&
     value !== null &&
     Object.entries(value).every(([mode, id]) => ENGINE_MODES.includes(mode as EngineMode) && typeof id === 'string'),
+  personaId: (value): value is string => typeof value === 'string' && value.length > 0,
   sampling: (value): value is Settings['sampling'] =>
     typeof value === 'object' &&
     value !== null &&

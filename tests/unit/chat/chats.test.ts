@@ -9,8 +9,7 @@ function setup(engineOptions: FakeEngineOptions = {}) {
   const deps: ChatsDeps = {
     repo,
     engine: () => fakeReadyEngine(engineOptions),
-    systemPrompt: () => '',
-    sampling: () => DEFAULT_SAMPLING,
+    prepare: () => ({ systemPrompt: '', sampling: DEFAULT_SAMPLING, personaId: 'builtin:hearth', contextWindow: 4096 }),
     onStorageError: (error) => {
       throw error;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildEngineMessages, titleFrom } from '../../../src/lib/chat/prompt';
+import { answeredHistory, titleFrom } from '../../../src/lib/chat/prompt';
 import type { ChatMessage } from '../../../src/lib/chat/types';
 
 const msg = (role: ChatMessage['role'], content: string): ChatMessage => ({
@@ -12,13 +12,9 @@ const msg = (role: ChatMessage['role'], content: string): ChatMessage => ({
 });
 
 describe('prompt', () => {
-  test('system prompt first, empty answers left out', () => {
-    expect(buildEngineMessages('sys', [msg('user', 'q'), msg('assistant', ''), msg('user', 'q2')])).toEqual([
-      { role: 'system', content: 'sys' },
-      { role: 'user', content: 'q' },
-      { role: 'user', content: 'q2' },
-    ]);
-    expect(buildEngineMessages('  ', [msg('user', 'q')])).toEqual([{ role: 'user', content: 'q' }]);
+  test('answers that produced no text are left out of the history', () => {
+    const history = [msg('user', 'q'), msg('assistant', ''), msg('user', 'q2'), msg('assistant', 'a')];
+    expect(answeredHistory(history).map((message) => message.content)).toEqual(['q', 'q2', 'a']);
   });
 
   test('titles are one line and cut at a word', () => {

@@ -14,8 +14,7 @@ function setup(engineOptions: FakeEngineOptions = {}, overrides: Partial<Session
   const deps: SessionDeps = {
     repo,
     engine: () => current,
-    systemPrompt: () => 'Be brief.',
-    sampling: () => DEFAULT_SAMPLING,
+    prepare: () => ({ systemPrompt: 'Be brief.', sampling: DEFAULT_SAMPLING, personaId: 'builtin:hearth', contextWindow: 4096 }),
     onSaved: (conversation) => saved.push(conversation.id),
     onStorageError: (error) => storageErrors.push(error),
     ...overrides,
@@ -158,5 +157,45 @@ describe('ChatSession', () => {
     const times = session.messages.map((message) => message.createdAt);
     expect([...times].sort((x, y) => x - y)).toEqual(times);
     expect(new Set(times).size).toBe(times.length);
+  });
+
+  test('each answer records what was sent; the inspector rebuilds the exact messages', async () => {
+    const { deps } = setup({ tokens: ['A'] });
+    const session = ChatSession.create(deps);
+    await session.send('one', { template: { id: 't', version: 2, name: 'Tips' } });
+    await session.send('two');
+    const [question, first, , second] = session.messages;
+    expect(question?.template).toEqual({ id: 't', version: 2, name: 'Tips' });
+    expect(first).toMatchObject({ personaId: 'builtin:hearth', template: { id: 't', version: 2 } });
+    expect(first?.request).toMatchObject({ system: 'Be brief.', messageIds: [question?.id], droppedIds: [], contextWindow: 4096 });
+    expect(session.sentMessages(second!)).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'A' },
+      { role: 'user', content: 'two' },
+    ]);
+  });
+
+  test('old turns are left out when the context window is small, and the answer says which', async () => {
+    const { engine, deps } = setup({ tokens: ['ok'] }, {
+      prepare: () => ({ systemPrompt: '', sampling: { ...DEFAULT_SAMPLING, max_tokens: 16 }, personaId: 'p', contextWindow: 200 }),
+    });
+    const session = ChatSession.create(deps);
+    for (let turn = 0; turn < 6; turn++) await session.send(`question ${turn} ${'padding '.repeat(20)}`);
+    const last = session.messages.at(-1)!;
+    expect(last.request?.droppedIds.length).toBeGreaterThan(0);
+    const sent = engine.requests.at(-1)!.messages;
+    expect(sent[0]?.role).toBe('user');
+    expect(sent.at(-1)?.content).toMatch(/^question 5/);
+  });
+
+  test('a question that cannot fit is answered with the reason, not sent', async () => {
+    const { engine, deps } = setup({ tokens: ['x'] }, {
+      prepare: () => ({ systemPrompt: '', sampling: DEFAULT_SAMPLING, personaId: 'p', contextWindow: 256 }),
+    });
+    const session = ChatSession.create(deps);
+    await session.send('long '.repeat(500));
+    expect(engine.requests).toHaveLength(0);
+    expect(session.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'error', error: expect.stringMatching(/context window/) });
   });
 });

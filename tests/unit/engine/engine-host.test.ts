@@ -17,6 +17,7 @@ function fakeEngine(options: FakeOptions = {}) {
     kind: 'webllm',
     loadedModelId: null,
     backend: null,
+    contextWindow: null,
     async load(_modelId: string, onProgress: (progress: LoadProgress) => void, signal?: AbortSignal) {
       loads++;
       onProgress({ fraction: 0.5, text: 'Fetching param cache[1/2]: 1MB fetched. 50% completed, 0 secs elapsed.', elapsedMs: 0 });

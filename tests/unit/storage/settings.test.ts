@@ -11,6 +11,7 @@ describe('SettingsRepository', () => {
     await repo.set('lastModels', { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' });
     await repo.set('sampling', { seed: 7, max_tokens: 64 });
     expect(await repo.load()).toEqual({
+      ...DEFAULT_SETTINGS,
       engine: 'scripted',
       lastModels: { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' },
       sampling: { seed: 7, max_tokens: 64 },
