@@ -4,16 +4,20 @@
  *
  *   hearth-chats     / records   conversations and messages (see chats.ts)
  *   hearth-settings  / settings  app settings by name (see settings.ts)
+ *   hearth-guard     / guard     limits, token budgets, request rate and the response cache,
+ *                                shared by every tab under one Web Lock (see guard.ts)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
 import { createStore, type UseStore } from 'idb-keyval';
 import { ChatRepository } from './chats';
+import { GuardRepository } from './guard';
 import { SettingsRepository } from './settings';
 
 export const DATABASES = {
   chats: ['hearth-chats', 'records'],
   settings: ['hearth-settings', 'settings'],
+  guard: ['hearth-guard', 'guard'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
@@ -24,11 +28,13 @@ const open = (name: keyof typeof DATABASES): UseStore => {
 export interface Repositories {
   chats: ChatRepository;
   settings: SettingsRepository;
+  guard: GuardRepository;
 }
 
 export function openRepositories(): Repositories {
   return {
     chats: new ChatRepository(open('chats')),
     settings: new SettingsRepository(open('settings')),
+    guard: new GuardRepository(open('guard')),
   };
 }
