@@ -4,14 +4,17 @@
  */
 import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
-import { DEFAULT_SAMPLING, DEFAULT_SYSTEM_PROMPT, UNDO_WINDOW_MS } from './config';
+import { DEFAULT_SAMPLING, DEFAULT_SYSTEM_PROMPT, FIXED_SEED, UNDO_WINDOW_MS } from './config';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
 import { ModelLibrary } from './engine/library.svelte';
 import { describeLoadFailure } from './engine/errors';
 import { defaultModelId } from './engine/models';
-import type { EngineKind } from './engine/protocol';
+import type { EngineKind, SamplingSettings } from './engine/protocol';
+import { browserCoordination } from './guard/coordination';
+import { Guard } from './guard/guard.svelte';
+import type { Limits } from './guard/limits';
 import { Toasts } from './notify/toasts.svelte';
 import { openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
@@ -19,6 +22,8 @@ import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
 export class Studio {
   readonly toasts = new Toasts();
   readonly chats: Chats;
+  /** Rate limits, token budgets and the response cache, shared with the other tabs. */
+  readonly guard: Guard;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
   /** The model picker's data, created when the picker first opens. */
@@ -34,14 +39,21 @@ export class Studio {
     this.settings = settings;
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
     this.engine = this.#createEngine(choice);
+    this.guard = new Guard({ store: repos.guard, coordination: browserCoordination() });
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
       systemPrompt: () => DEFAULT_SYSTEM_PROMPT,
-      sampling: () => DEFAULT_SAMPLING,
+      sampling: () => this.sampling,
       onStorageError: (error) => this.#storageError(error),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
+      guard: this.guard,
     });
+  }
+
+  /** The sampling settings answers are generated with. */
+  get sampling(): SamplingSettings {
+    return this.settings.seed === null ? DEFAULT_SAMPLING : { ...DEFAULT_SAMPLING, seed: this.settings.seed };
   }
 
   /** The model the Load button offers: the last one used with this engine, or a default that fits. */
@@ -61,6 +73,7 @@ export class Studio {
     });
     const studio = new Studio(repos, settings, chooseEngine(search, settings.engine));
     if (settingsError) studio.#storageError(settingsError);
+    void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
     await studio.chats.init();
     void studio.#startEngine();
     return studio;
@@ -121,6 +134,29 @@ export class Studio {
     await this.#startEngine();
   }
 
+  /** A fixed seed makes answers reproducible, which is what lets the response cache serve them. */
+  async setFixedSeed(on: boolean): Promise<void> {
+    await this.#saveSetting('seed', on ? FIXED_SEED : null);
+  }
+
+  async setLimits(limits: Limits): Promise<void> {
+    try {
+      await this.guard.setLimits(limits);
+      this.toasts.show('Limits saved.', { tone: 'success', durationMs: 2000 });
+    } catch (error) {
+      this.#storageError(error);
+    }
+  }
+
+  async clearResponseCache(): Promise<void> {
+    try {
+      const cleared = await this.guard.clearCache();
+      this.toasts.show(cleared === 1 ? 'Cleared 1 cached answer.' : `Cleared ${cleared} cached answers.`);
+    } catch (error) {
+      this.#storageError(error);
+    }
+  }
+
   async deleteConversation(id: string): Promise<void> {
     const deleted = await this.chats.remove(id);
     if (!deleted) return;
@@ -137,6 +173,7 @@ export class Studio {
 
   dispose(): void {
     this.#channel.close();
+    this.guard.dispose();
     this.engine.dispose();
   }
 

@@ -8,9 +8,11 @@ export interface Settings {
   engine: EngineKind;
   /** The model last loaded with each engine, offered (and loaded, if cached) on the next visit. */
   lastModels: Partial<Record<EngineKind, string>>;
+  /** A fixed sampling seed makes answers reproducible, and so cacheable; null lets the engine choose. */
+  seed: number | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {} };
+export const DEFAULT_SETTINGS: Settings = { engine: 'webllm', lastModels: {}, seed: null };
 
 const ENGINE_KINDS: readonly EngineKind[] = ['webllm', 'scripted'];
 
@@ -21,6 +23,7 @@ const VALID: { [K in keyof Settings]: (value: unknown) => value is Settings[K] }
     typeof value === 'object' &&
     value !== null &&
     Object.entries(value).every(([kind, id]) => ENGINE_KINDS.includes(kind as EngineKind) && typeof id === 'string'),
+  seed: (value): value is number | null => value === null || (typeof value === 'number' && Number.isSafeInteger(value)),
 };
 
 const isSettingName = (key: IDBValidKey): key is keyof Settings => typeof key === 'string' && key in VALID;

@@ -9,7 +9,8 @@ describe('SettingsRepository', () => {
     expect(await repo.load()).toEqual(DEFAULT_SETTINGS);
     await repo.set('engine', 'scripted');
     await repo.set('lastModels', { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' });
-    expect(await repo.load()).toEqual({ engine: 'scripted', lastModels: { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' } });
+    await repo.set('seed', 42);
+    expect(await repo.load()).toEqual({ engine: 'scripted', lastModels: { webllm: 'Llama-3.2-1B-Instruct-q4f16_1-MLC' }, seed: 42 });
   });
 
   test('ignores unknown names and values of the wrong shape', async () => {
@@ -18,6 +19,7 @@ describe('SettingsRepository', () => {
       s.put({ schema: 1, value: 'quantum' }, 'engine');
       s.put({ schema: 1, value: { webllm: 42 } }, 'lastModels');
       s.put({ schema: 1, value: true }, 'somethingElse');
+      s.put({ schema: 1, value: 1.5 }, 'seed');
       return promisifyRequest(s.transaction);
     });
     expect(await new SettingsRepository(store).load()).toEqual(DEFAULT_SETTINGS);
