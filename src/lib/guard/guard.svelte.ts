@@ -45,6 +45,11 @@ export class Guard implements GenerationGuard {
     return this.#snapshot ? committed(this.#snapshot.ledger, '').day : 0;
   }
 
+  /** The part of `usedToday` held by answers still being written; it settles to their real usage. */
+  get reservedToday(): number {
+    return this.#snapshot ? this.usedToday - this.#snapshot.ledger.spent : 0;
+  }
+
   usedByConversation(conversationId: string): number {
     return this.#snapshot ? committed(this.#snapshot.ledger, conversationId).conversation : 0;
   }
