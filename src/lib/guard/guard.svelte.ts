@@ -68,7 +68,8 @@ export class Guard implements GenerationGuard {
     if (admission.kind === 'refused') {
       const now = this.#now();
       const { refusal } = admission;
-      this.#showNotice(describeRefusal(refusal, now), refusal.reason === 'rate' ? refusal.retryAt - now : null);
+      // The notice goes when it stops being true: at the promised time, or when budgets reset.
+      this.#showNotice(describeRefusal(refusal, now), (refusal.reason === 'rate' ? refusal.retryAt : refusal.resetsAt) - now);
     } else this.dismissNotice();
     await this.refresh();
     return admission;
@@ -113,9 +114,9 @@ export class Guard implements GenerationGuard {
     this.#coordination.close();
   }
 
-  #showNotice(message: string, clearAfterMs: number | null): void {
+  #showNotice(message: string, clearAfterMs: number): void {
     clearTimeout(this.#noticeTimer);
     this.#notice = message;
-    if (clearAfterMs !== null) this.#noticeTimer = setTimeout(() => (this.#notice = null), clearAfterMs);
+    this.#noticeTimer = setTimeout(() => (this.#notice = null), clearAfterMs);
   }
 }
