@@ -100,7 +100,7 @@ export class ChatSession {
     if (!last || last.role !== 'assistant' || this.generating || !this.#deps.engine()) return false;
     return this.#answer(this.messages.slice(0, -1), { useCache: false }, async () => {
       this.messages.pop();
-      await this.#guard(this.#deps.repo.deleteMessages([$state.snapshot(last)]));
+      await this.#tryWrite(this.#deps.repo.deleteMessages([$state.snapshot(last)]));
     });
   }
 
@@ -182,7 +182,6 @@ export class ChatSession {
 
     const abort = new AbortController();
     this.#abort = abort;
-    this.generating = true;
     let usage: TokenUsage | null = null;
     let streamed = 0;
     await this.#save(this.messages.slice(-2));
@@ -252,7 +251,7 @@ export class ChatSession {
   async #save(messages: readonly ChatMessage[], touch = true): Promise<void> {
     if (touch || !this.#persisted) this.conversation.updatedAt = this.#clock.now();
     const conversation = $state.snapshot(this.conversation);
-    const saved = await this.#guard(
+    const saved = await this.#tryWrite(
       this.#deps.repo.save(
         conversation,
         messages.map((message) => $state.snapshot(message)),
@@ -264,7 +263,7 @@ export class ChatSession {
     }
   }
 
-  async #guard(write: Promise<void>): Promise<boolean> {
+  async #tryWrite(write: Promise<void>): Promise<boolean> {
     try {
       await write;
       return true;
