@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEMO, answers, lastAnswer, launchBrowser, openApp, send, waitForReady, waitForStatus } from './support';
+import { DEMO, answers, lastAnswer, launchBrowser, limitsDialog, limitsMeter as meter, openApp, send, setLimits, settledUsage, usedToday, waitForReady, waitForStatus } from './support';
 
 let browser: Browser;
 
@@ -11,33 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const meter = (page: Page) => page.getByRole('button', { name: /^Limits:/ });
-const limitsDialog = (page: Page) => page.getByRole('dialog', { name: 'Limits' });
-
-/**
- * Today's tokens as the header meter states them, e.g. "Limits: 110 of 360 tokens used today";
- * null while an answer still holds a reservation, whose real usage is not known yet.
- */
-async function usedToday(page: Page): Promise<number | null> {
-  const label = (await meter(page).getAttribute('aria-label')) ?? '';
-  const match = /^Limits: ([\d.]+)(k?) .* tokens used today$/.exec(label);
-  return match ? Number(match[1]) * (match[2] === 'k' ? 1000 : 1) : null;
-}
-
-/** Today's tokens once every answer has settled. */
-async function settledUsage(page: Page): Promise<number> {
-  await expect.poll(() => usedToday(page)).not.toBeNull();
-  return (await usedToday(page)) as number;
-}
-
-async function setLimits(page: Page, fields: Record<string, string>): Promise<void> {
-  await meter(page).click();
-  const dialog = limitsDialog(page);
-  for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label, { exact: true }).fill(value);
-  await dialog.getByRole('button', { name: 'Save limits' }).click();
-  await page.getByText('Limits saved.').waitFor();
-}
 
 describe('limits, budgets and the response cache', () => {
   test('hitting the rate limit says when the next request is allowed, and keeps the message', async () => {
