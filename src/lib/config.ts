@@ -1,5 +1,6 @@
 /** Defaults in one place. Every tunable the app ships with starts here. */
 import type { SamplingSettings } from './engine/protocol';
+import type { Limits } from './guard/limits';
 
 /** A small, widely compatible default model: about 0.9 GB of GPU memory, runs on most integrated GPUs. */
 export const DEFAULT_MODEL_ID = 'Llama-3.2-1B-Instruct-q4f16_1-MLC';
@@ -20,3 +21,22 @@ export const STREAM_CHECKPOINT_MS = 750;
 export const UNDO_WINDOW_MS = 8000;
 
 export const NEW_CONVERSATION_TITLE = 'New chat';
+
+/**
+ * Limits on generation, shared by every tab. Generous enough that nobody chatting normally meets
+ * them, present so that a runaway loop, a script or a long-running tab cannot burn the GPU all day.
+ * Token budgets count prompt plus answer and reset at local midnight.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  requestsPerMinute: 10,
+  burst: 5,
+  tokensPerDay: 500_000,
+  tokensPerConversation: 100_000,
+  maxTokensPerAnswer: 1024,
+  cacheTtlMs: 7 * 24 * 60 * 60 * 1000,
+  cacheMaxEntries: 200,
+  cacheMaxBytes: 5 * 1024 * 1024,
+};
+
+/** The seed used when the user asks for reproducible (and so cacheable) answers. */
+export const FIXED_SEED = 42;

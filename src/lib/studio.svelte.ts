@@ -6,7 +6,7 @@ import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
 import type { PreparedRequest } from './chat/session.svelte';
 import type { Conversation } from './chat/types';
-import { DEFAULT_SAMPLING, UNDO_WINDOW_MS } from './config';
+import { DEFAULT_SAMPLING, FIXED_SEED, UNDO_WINDOW_MS } from './config';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
@@ -15,6 +15,9 @@ import { describeLoadFailure } from './engine/errors';
 import { defaultModelId } from './engine/models';
 import { ggufCatalog } from './engine/gguf-catalog';
 import { GGUF_PREFIX, ggufDisplayName, huggingFaceUrl } from './engine/gguf-ids';
+import { browserCoordination } from './guard/coordination';
+import { Guard } from './guard/guard.svelte';
+import type { Limits } from './guard/limits';
 import { Toasts } from './notify/toasts.svelte';
 import { PromptLibrary } from './prompts/library.svelte';
 import { effectiveSampling, validateSampling } from './prompts/sampling';
@@ -25,6 +28,8 @@ export class Studio {
   readonly toasts = new Toasts();
   readonly chats: Chats;
   readonly prompts: PromptLibrary;
+  /** Rate limits, token budgets and the response cache, shared with the other tabs. */
+  readonly guard: Guard;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
   /** The model picker's data, created when the picker first opens. */
@@ -41,17 +46,19 @@ export class Studio {
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
     this.engine = this.#createEngine(choice);
     this.prompts = new PromptLibrary({ repo: repos.prompts });
+    this.guard = new Guard({ store: repos.guard, coordination: browserCoordination() });
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
       prepare: (conversation) => this.prepare(conversation),
       onStorageError: (error) => this.#storageError(error),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
+      guard: this.guard,
     });
   }
 
   /** The persona, system prompt, sampling and context window the next answer in `conversation` uses. */
-  prepare(conversation: Conversation): PreparedRequest {
+  prepare(conversation: Pick<Conversation, 'settings'>): PreparedRequest {
     const own = conversation.settings ?? {};
     const persona = this.prompts.persona(own.personaId ?? this.settings.personaId);
     const contextWindow = this.engine.ready?.contextWindow ?? 4096;
@@ -92,6 +99,7 @@ export class Studio {
     });
     const studio = new Studio(repos, settings, chooseEngine(search, settings.engine));
     if (settingsError) studio.#storageError(settingsError);
+    void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
     await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
     void studio.#startEngine();
     return studio;
@@ -181,6 +189,30 @@ export class Studio {
     await this.#startEngine();
   }
 
+  /** A fixed seed makes answers reproducible, which is what lets the response cache serve them. */
+  async setFixedSeed(on: boolean): Promise<void> {
+    const { seed: _previous, ...rest } = this.settings.sampling;
+    await this.#saveSetting('sampling', on ? { ...rest, seed: FIXED_SEED } : rest);
+  }
+
+  async setLimits(limits: Limits): Promise<void> {
+    try {
+      await this.guard.setLimits(limits);
+      this.toasts.show('Limits saved.', { tone: 'success', durationMs: 2000 });
+    } catch (error) {
+      this.#storageError(error);
+    }
+  }
+
+  async clearResponseCache(): Promise<void> {
+    try {
+      const cleared = await this.guard.clearCache();
+      this.toasts.show(cleared === 1 ? 'Cleared 1 cached answer.' : `Cleared ${cleared} cached answers.`);
+    } catch (error) {
+      this.#storageError(error);
+    }
+  }
+
   async deleteConversation(id: string): Promise<void> {
     const deleted = await this.chats.remove(id);
     if (!deleted) return;
@@ -197,6 +229,7 @@ export class Studio {
 
   dispose(): void {
     this.#channel.close();
+    this.guard.dispose();
     this.engine.dispose();
   }
 

@@ -100,3 +100,35 @@ export async function openModelFiles(page: Page, files: Array<{ name: string; bu
   await page.getByRole('dialog', { name: 'Models' }).waitFor();
   await page.getByLabel('GGUF model file').setInputFiles(files.map((file) => ({ ...file, mimeType: 'application/octet-stream' })));
 }
+
+export const limitsMeter = (page: Page) => page.getByRole('button', { name: /^Limits:/ });
+export const limitsDialog = (page: Page) => page.getByRole('dialog', { name: 'Limits' });
+
+/**
+ * Today's tokens as the header meter states them, e.g. "Limits: 110 of 360 tokens used today";
+ * null while an answer still holds a reservation, whose real usage is not known yet.
+ */
+export async function usedToday(page: Page): Promise<number | null> {
+  const label = (await limitsMeter(page).getAttribute('aria-label')) ?? '';
+  // A parenthesis follows only while tokens are held for an answer being written.
+  const match = /^Limits: ([\d.]+)(k?) [^(]*$/.exec(label);
+  return match ? Number(match[1]) * (match[2] === 'k' ? 1000 : 1) : null;
+}
+
+/** Today's tokens once every answer has settled. */
+export async function settledUsage(page: Page): Promise<number> {
+  await expect.poll(() => usedToday(page)).not.toBeNull();
+  return (await usedToday(page)) as number;
+}
+
+/**
+ * Changes limits through the Limits dialog, by field label (e.g. `{ 'Per minute': '' }` turns the
+ * rate limit off: tests that send many messages in a row exceed the default of 5 in a row).
+ */
+export async function setLimits(page: Page, fields: Record<string, string>): Promise<void> {
+  await limitsMeter(page).click();
+  const dialog = limitsDialog(page);
+  for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label, { exact: true }).fill(value);
+  await dialog.getByRole('button', { name: 'Save limits' }).click();
+  await page.getByText('Limits saved.').waitFor();
+}

@@ -38,7 +38,13 @@ export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & 
     async *chat(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
       requests.push(request);
       let sent = 0;
+      let finishReason: 'stop' | 'length' = 'stop';
       for (const token of tokens) {
+        // Like real engines, stops at max_tokens.
+        if (sent >= request.sampling.max_tokens) {
+          finishReason = 'length';
+          break;
+        }
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (signal?.aborted) break;
         if (failAfter !== undefined && sent >= failAfter) throw new Error('engine exploded');
@@ -47,7 +53,7 @@ export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & 
       }
       yield {
         type: 'done',
-        finishReason: signal?.aborted ? 'aborted' : 'stop',
+        finishReason: signal?.aborted ? 'aborted' : finishReason,
         usage: { promptTokens: 5, completionTokens: sent },
         timings: { timeToFirstTokenMs: 1, totalMs: 2, decodeTokensPerSecond: 100 },
       };

@@ -4,7 +4,8 @@
  * never per token.
  */
 import { NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../config';
-import { EngineError, type EngineMessage, type ReadyEngine, type SamplingSettings } from '../engine/protocol';
+import { EngineError, type ChatRequest, type EngineMessage, type ReadyEngine, type SamplingSettings, type TokenUsage } from '../engine/protocol';
+import type { Admission, GenerationGuard, Outcome, Ticket } from '../guard/gate';
 import type { ChatRepository } from '../storage/chats';
 import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
@@ -18,6 +19,9 @@ export interface PreparedRequest {
   personaId: string;
   contextWindow: number;
 }
+
+/** What an answer records about how it was asked. */
+type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request'>;
 
 export interface Clock {
   /** Wall-clock milliseconds. */
@@ -33,6 +37,8 @@ export interface SessionDeps {
   onSaved(conversation: Conversation): void;
   /** A save failed (e.g. storage full); the session keeps working in memory. */
   onStorageError(error: unknown): void;
+  /** Rate limits, token budgets and the response cache; without one, every request goes to the engine. */
+  guard?: GenerationGuard;
   clock?: Clock;
   newId?: () => string;
 }
@@ -82,16 +88,19 @@ export class ChatSession {
     return this.messages.length === 0;
   }
 
-  /** Sends a user message and streams the answer. Returns false when there was nothing to do. */
+  /**
+   * Sends a user message and streams the answer (or serves it from the response cache).
+   * Returns false when there was nothing to do, or the guard refused: the message is then not added.
+   */
   async send(text: string, options: { template?: TemplateRef } = {}): Promise<boolean> {
     const content = text.trim();
     if (!content || this.generating || !this.#deps.engine()) return false;
-    if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.conversation.title = titleFrom(content);
-    const message = this.#newMessage('user', content, 'complete');
-    if (options.template) message.template = options.template;
-    this.messages.push(message);
-    await this.#generate();
-    return true;
+    const question = this.#newMessage('user', content, 'complete');
+    if (options.template) question.template = options.template;
+    return this.#answer([...this.messages, question], { useCache: true }, () => {
+      if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.conversation.title = titleFrom(content);
+      this.messages.push(question);
+    });
   }
 
   /** This conversation's own settings; they apply from the next answer on. */
@@ -115,14 +124,17 @@ export class ChatSession {
     return messages;
   }
 
-  /** Replaces the last answer with a new one (also how a failed answer is retried). */
+  /**
+   * Replaces the last answer with a new one from the engine, never from the cache (also how a
+   * failed answer is retried). If the guard refuses, the old answer stays.
+   */
   async regenerate(): Promise<boolean> {
     const last = this.messages.at(-1);
     if (!last || last.role !== 'assistant' || this.generating || !this.#deps.engine()) return false;
-    this.messages.pop();
-    await this.#guard(this.#deps.repo.deleteMessages([$state.snapshot(last)]));
-    await this.#generate();
-    return true;
+    return this.#answer(this.messages.slice(0, -1), { useCache: false }, async () => {
+      this.messages.pop();
+      await this.#tryWrite(this.#deps.repo.deleteMessages([$state.snapshot(last)]));
+    });
   }
 
   /** Stops the answer being generated; resolves once what arrived is saved. */
@@ -148,65 +160,93 @@ export class ChatSession {
     await this.#markInterrupted();
   }
 
-  #generate(): Promise<void> {
-    this.#running = this.#stream().finally(() => (this.#running = null));
-    return this.#running;
-  }
-
-  async #stream(): Promise<void> {
+  /**
+   * Asks the guard first; once it lets the answer through (or serves it from the cache),
+   * `commit` puts the messages in place, then the answer is added.
+   */
+  async #answer(history: readonly ChatMessage[], options: { useCache: boolean }, commit: () => void | Promise<void>): Promise<boolean> {
     const engine = this.#deps.engine();
     if (!engine) throw new EngineError('not-loaded', 'No model is loaded.');
     const prepared = this.#deps.prepare($state.snapshot(this.conversation));
-    const history = answeredHistory(this.messages);
-    const fit = fitContext({
-      system: prepared.systemPrompt.trim() ? { role: 'system', content: prepared.systemPrompt } : null,
-      history,
-      contextWindow: prepared.contextWindow,
-      reserveForAnswer: prepared.sampling.max_tokens,
-    });
-    const question = this.messages.at(-1);
-    this.messages.push(this.#newMessage('assistant', '', 'streaming'));
-    // The proxied element, so token appends below are reactive.
-    const answer = this.messages.at(-1) as ChatMessage;
-    answer.engine = engine.kind;
-    answer.model = engine.modelId;
-    answer.personaId = prepared.personaId;
-    if (question?.template) answer.template = question.template;
+    const system: EngineMessage | null = prepared.systemPrompt.trim() ? { role: 'system', content: prepared.systemPrompt } : null;
+    const fit = fitContext({ system, history: answeredHistory(history), contextWindow: prepared.contextWindow, reserveForAnswer: prepared.sampling.max_tokens });
+    const template = history.at(-1)?.template;
+    const meta: AnswerMeta = { personaId: prepared.personaId, ...(template ? { template } : {}) };
     if (!fit.ok) {
-      answer.status = 'error';
-      answer.error = fit.reason;
+      // Nothing is sent: the question stays, answered with why it cannot be.
+      await commit();
+      this.messages.push({ ...this.#newMessage('assistant', '', 'error'), ...meta, engine: engine.kind, model: engine.modelId, error: fit.reason });
       await this.#save(this.messages.slice(-2));
-      return;
+      return true;
     }
-    const record: RequestRecord = {
-      system: prepared.systemPrompt.trim() ? prepared.systemPrompt : null,
+    meta.request = {
+      system: system?.content ?? null,
       messageIds: fit.kept.map((message) => message.id),
       droppedIds: fit.dropped.map((message) => message.id),
       sampling: prepared.sampling,
       promptTokens: fit.promptTokens,
       contextWindow: prepared.contextWindow,
-    };
-    answer.request = record;
-    const request = {
-      messages: [
-        ...(record.system ? [{ role: 'system' as const, content: record.system }] : []),
-        ...fit.kept.map((message) => ({ role: message.role, content: message.content })),
-      ],
+    } satisfies RequestRecord;
+    const request: ChatRequest = {
+      messages: [...(system ? [system] : []), ...fit.kept.map((message) => ({ role: message.role, content: message.content }))],
       sampling: prepared.sampling,
     };
+    // Claimed before the first await, so a second send cannot start alongside.
+    this.generating = true;
+    const admission = await this.#admit(engine, request, options.useCache);
+    if (admission?.kind === 'refused') {
+      this.generating = false;
+      return false;
+    }
+    await commit();
+    if (admission?.kind === 'cached') {
+      const answer = this.#newMessage('assistant', admission.content, 'complete');
+      Object.assign(answer, meta, { engine: engine.kind, model: engine.modelId, finishReason: 'stop', cached: true } satisfies Partial<ChatMessage>);
+      this.messages.push(answer);
+      this.generating = false;
+      await this.#save(this.messages.slice(-2));
+      return true;
+    }
+    this.#running = this.#stream(engine, request, admission?.ticket ?? null, meta).finally(() => (this.#running = null));
+    await this.#running;
+    return true;
+  }
+
+  /** The guard's decision; if the guard itself fails (storage), the answer goes ahead unguarded. */
+  async #admit(engine: ReadyEngine, request: ChatRequest, useCache: boolean): Promise<Admission | null> {
+    const guard = this.#deps.guard;
+    if (!guard) return null;
+    try {
+      return await guard.begin({ conversationId: this.id, engine: engine.kind, model: engine.modelId, request, useCache });
+    } catch (error) {
+      this.#deps.onStorageError(error);
+      return null;
+    }
+  }
+
+  async #stream(engine: ReadyEngine, request: ChatRequest, ticket: Ticket | null, meta: AnswerMeta): Promise<void> {
+    this.messages.push({ ...this.#newMessage('assistant', '', 'streaming'), ...meta });
+    // The proxied element, so token appends below are reactive.
+    const answer = this.messages.at(-1) as ChatMessage;
+    answer.engine = engine.kind;
+    answer.model = engine.modelId;
+    // The guard may shorten the answer to what today's budget still allows.
+    const capped: ChatRequest = ticket ? { ...request, sampling: { ...request.sampling, max_tokens: ticket.maxTokens } } : request;
 
     const abort = new AbortController();
     this.#abort = abort;
-    this.generating = true;
+    let usage: TokenUsage | null = null;
+    let streamed = 0;
     await this.#save(this.messages.slice(-2));
     try {
       await holdWhileStreaming(answer.id, async () => {
         let lastCheckpoint = this.#clock.now();
         let checkpoint: Promise<void> | null = null;
         try {
-          for await (const event of engine.chat(request, abort.signal)) {
+          for await (const event of engine.chat(capped, abort.signal)) {
             if (event.type === 'delta') {
               answer.content += event.text;
+              streamed++;
               const now = this.#clock.now();
               if (!checkpoint && now - lastCheckpoint >= STREAM_CHECKPOINT_MS) {
                 lastCheckpoint = now;
@@ -215,8 +255,9 @@ export class ChatSession {
             } else {
               answer.status = event.finishReason === 'aborted' ? 'stopped' : 'complete';
               answer.finishReason = event.finishReason;
-              answer.usage = event.usage;
+              answer.usage = usage = event.usage;
               answer.timings = event.timings;
+              if (event.finishReason === 'length' && ticket?.limitedBy) answer.stopReason = ticket.limitedBy;
             }
           }
           if (answer.status === 'streaming') answer.status = abort.signal.aborted ? 'stopped' : 'complete';
@@ -229,7 +270,16 @@ export class ChatSession {
     } finally {
       this.#abort = null;
       this.generating = false;
-      await this.#save([answer]);
+      const cacheable = answer.status === 'complete' && answer.finishReason === 'stop';
+      await Promise.all([this.#save([answer]), ticket && this.#finish(ticket, { usage, streamed, answer: cacheable ? answer.content : null })]);
+    }
+  }
+
+  async #finish(ticket: Ticket, outcome: Outcome): Promise<void> {
+    try {
+      await this.#deps.guard?.finish(ticket, outcome);
+    } catch (error) {
+      this.#deps.onStorageError(error);
     }
   }
 
@@ -254,7 +304,7 @@ export class ChatSession {
   async #save(messages: readonly ChatMessage[], touch = true): Promise<void> {
     if (touch || !this.#persisted) this.conversation.updatedAt = this.#clock.now();
     const conversation = $state.snapshot(this.conversation);
-    const saved = await this.#guard(
+    const saved = await this.#tryWrite(
       this.#deps.repo.save(
         conversation,
         messages.map((message) => $state.snapshot(message)),
@@ -266,7 +316,7 @@ export class ChatSession {
     }
   }
 
-  async #guard(write: Promise<void>): Promise<boolean> {
+  async #tryWrite(write: Promise<void>): Promise<boolean> {
     try {
       await write;
       return true;

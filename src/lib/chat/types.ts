@@ -1,4 +1,5 @@
 import type { EngineKind, FinishReason, GenerationTimings, Role, SamplingSettings, TokenUsage } from '../engine/protocol';
+import type { StopReason } from '../guard/budget';
 
 /**
  * - streaming: tokens are still arriving (or the tab died while they were, see `interrupted`)
@@ -69,4 +70,8 @@ export interface ChatMessage {
   request?: RequestRecord;
   usage?: TokenUsage;
   timings?: GenerationTimings;
+  /** Served from the response cache instead of the engine. */
+  cached?: true;
+  /** The answer reached a length limit the guard set, and which one. */
+  stopReason?: StopReason;
 }

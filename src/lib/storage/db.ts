@@ -5,18 +5,22 @@
  *   hearth-chats     / records   conversations and messages (see chats.ts)
  *   hearth-settings  / settings  app settings by name (see settings.ts)
  *   hearth-prompts   / records   templates (with every version) and personas (see prompts.ts)
+ *   hearth-guard     / guard     limits, token budgets, request rate and the response cache,
+ *                                shared by every tab under one Web Lock (see guard.ts)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
 import { createStore, type UseStore } from 'idb-keyval';
 import { ChatRepository } from './chats';
 import { PromptRepository } from './prompts';
+import { GuardRepository } from './guard';
 import { SettingsRepository } from './settings';
 
 export const DATABASES = {
   chats: ['hearth-chats', 'records'],
   settings: ['hearth-settings', 'settings'],
   prompts: ['hearth-prompts', 'records'],
+  guard: ['hearth-guard', 'guard'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
@@ -28,6 +32,7 @@ export interface Repositories {
   chats: ChatRepository;
   settings: SettingsRepository;
   prompts: PromptRepository;
+  guard: GuardRepository;
 }
 
 export function openRepositories(): Repositories {
@@ -35,5 +40,6 @@ export function openRepositories(): Repositories {
     chats: new ChatRepository(open('chats')),
     settings: new SettingsRepository(open('settings')),
     prompts: new PromptRepository(open('prompts')),
+    guard: new GuardRepository(open('guard')),
   };
 }

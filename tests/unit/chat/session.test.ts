@@ -1,9 +1,13 @@
 import { describe, expect, test, vi } from 'vitest';
 import { ChatSession, type SessionDeps } from '../../../src/lib/chat/session.svelte';
-import { DEFAULT_SAMPLING, NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../../../src/lib/config';
+import { DEFAULT_LIMITS, DEFAULT_SAMPLING, NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../../../src/lib/config';
 import type { ReadyEngine } from '../../../src/lib/engine/protocol';
+import { memoryCoordination } from '../../../src/lib/guard/coordination';
+import { Gate } from '../../../src/lib/guard/gate';
+import type { Limits } from '../../../src/lib/guard/limits';
 import type { ChatRepository } from '../../../src/lib/storage/chats';
-import { fakeReadyEngine, freshRepositories, type FakeEngineOptions } from '../helpers';
+import { GuardRepository } from '../../../src/lib/storage/guard';
+import { fakeReadyEngine, freshRepositories, freshStore, type FakeEngineOptions } from '../helpers';
 
 function setup(engineOptions: FakeEngineOptions = {}, overrides: Partial<SessionDeps> = {}) {
   const { chats: repo } = freshRepositories();
@@ -197,5 +201,99 @@ describe('ChatSession', () => {
     await session.send('long '.repeat(500));
     expect(engine.requests).toHaveLength(0);
     expect(session.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'error', error: expect.stringMatching(/context window/) });
+  });
+});
+
+describe('ChatSession with the guard', () => {
+  const deterministic = { ...DEFAULT_SAMPLING, temperature: 0 };
+
+  function guarded(limits: Partial<Limits> = {}, engineOptions: FakeEngineOptions = {}) {
+    const gate = new Gate({ store: new GuardRepository(freshStore('guard')), coordination: memoryCoordination() });
+    const ready = gate.setLimits({ ...DEFAULT_LIMITS, ...limits });
+    const context = setup(engineOptions, {
+      guard: gate,
+      prepare: () => ({ systemPrompt: 'Be brief.', sampling: deterministic, personaId: 'builtin:hearth', contextWindow: 4096 }),
+    });
+    return { ...context, gate, ready };
+  }
+
+  test('a repeated question is served from the cache, marked, without calling the engine or spending tokens', async () => {
+    const { deps, engine, gate, repo, ready } = guarded();
+    await ready;
+    await ChatSession.create(deps).send('What is Hearth?');
+    const spent = (await gate.snapshot()).ledger.spent;
+    expect(spent).toBeGreaterThan(0);
+
+    const second = ChatSession.create(deps);
+    expect(await second.send('What is Hearth?')).toBe(true);
+    expect(engine.requests).toHaveLength(1);
+    expect(second.messages[1]).toMatchObject({ content: 'Hello there.', status: 'complete', cached: true, model: 'fake-model' });
+    expect((await repo.loadMessages(second.id))[1]).toMatchObject({ cached: true });
+    expect((await gate.snapshot()).ledger.spent).toBe(spent);
+  });
+
+  test('regenerate asks the engine afresh, even when the answer is cached', async () => {
+    const { deps, engine, ready } = guarded();
+    await ready;
+    await ChatSession.create(deps).send('q');
+    const session = ChatSession.create(deps);
+    await session.send('q');
+    expect(session.messages[1]?.cached).toBe(true);
+    expect(await session.regenerate()).toBe(true);
+    expect(engine.requests).toHaveLength(2);
+    expect(session.messages).toHaveLength(2);
+    expect(session.messages[1]?.cached).toBeUndefined();
+  });
+
+  test('a refused request adds nothing; a refused regenerate keeps the old answer', async () => {
+    const { deps, engine, repo, ready } = guarded({ requestsPerMinute: 1, burst: 1 });
+    await ready;
+    const session = ChatSession.create(deps);
+    expect(await session.send('one')).toBe(true);
+    expect(await session.send('two')).toBe(false);
+    expect(await session.regenerate()).toBe(false);
+    expect(session.generating).toBe(false);
+    expect(session.messages.map((message) => message.content)).toEqual(['one', 'Hello there.']);
+    expect((await repo.loadMessages(session.id)).map((message) => message.content)).toEqual(['one', 'Hello there.']);
+    expect(engine.requests).toHaveLength(1);
+  });
+
+  test('the answer is capped to the budget left and says so when it reaches it', async () => {
+    const tokens = Array.from({ length: 50 }, (_, i) => `w${i} `);
+    // The prompt bound for "Be brief." + "q" is 64 + 9 + 8 + 1 + 8 = 90; 10 tokens are left for the answer.
+    const { deps, engine, gate, ready } = guarded({ tokensPerDay: 100, requestsPerMinute: null }, { tokens });
+    await ready;
+    const session = ChatSession.create(deps);
+    await session.send('q');
+    expect(engine.requests[0]?.sampling.max_tokens).toBe(10);
+    expect(session.messages[1]).toMatchObject({ status: 'complete', finishReason: 'length', stopReason: 'day-budget' });
+    expect(session.messages[1]?.content).toBe(tokens.slice(0, 10).join(''));
+    // Settled with the usage the engine reported.
+    expect((await gate.snapshot()).ledger).toMatchObject({ spent: 15, reservations: [] });
+  });
+
+  test('an answer cut short is not cached', async () => {
+    const { deps, engine, ready } = guarded({ maxTokensPerAnswer: 2 });
+    await ready;
+    await ChatSession.create(deps).send('q');
+    const again = ChatSession.create(deps);
+    await again.send('q');
+    expect(engine.requests).toHaveLength(2);
+    expect(again.messages[1]).toMatchObject({ stopReason: 'answer-limit', content: 'Hello there' });
+  });
+
+  test('if the guard itself fails, the answer goes ahead and the failure is reported', async () => {
+    const { deps, storageErrors } = setup({}, {
+      guard: {
+        begin: async () => {
+          throw new DOMException('full', 'QuotaExceededError');
+        },
+        finish: async () => {},
+      },
+    });
+    const session = ChatSession.create(deps);
+    expect(await session.send('q')).toBe(true);
+    expect(session.messages[1]?.content).toBe('Hello there.');
+    expect(storageErrors).toHaveLength(1);
   });
 });
