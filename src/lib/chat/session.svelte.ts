@@ -4,7 +4,7 @@
  * never per token.
  */
 import { NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../config';
-import { EngineError, type ReadyEngine, type SamplingSettings } from '../engine/protocol';
+import { EngineError, type ChatRequest, type ReadyEngine, type ResponseFormat, type SamplingSettings } from '../engine/protocol';
 import type { ChatRepository } from '../storage/chats';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
 import { buildEngineMessages, titleFrom } from './prompt';
@@ -106,6 +106,13 @@ export class ChatSession {
     if (this.#persisted) await this.#save([], false);
   }
 
+  /** Turns JSON mode on (any JSON, or matching a schema) or off for this conversation's next answers. */
+  async setResponseFormat(format: ResponseFormat | undefined): Promise<void> {
+    if (format) this.conversation.responseFormat = format;
+    else delete this.conversation.responseFormat;
+    if (this.#persisted) await this.#save([], false);
+  }
+
   /** Re-reads messages written by another tab; a session that is generating keeps its own. */
   async reload(): Promise<void> {
     if (this.generating) return;
@@ -125,15 +132,18 @@ export class ChatSession {
   async #stream(): Promise<void> {
     const engine = this.#deps.engine();
     if (!engine) throw new EngineError('not-loaded', 'No model is loaded.');
-    const request = {
+    const responseFormat = $state.snapshot(this.conversation.responseFormat);
+    const request: ChatRequest = {
       messages: buildEngineMessages(this.#deps.systemPrompt(), this.messages),
       sampling: this.#deps.sampling(),
+      ...(responseFormat ? { responseFormat } : {}),
     };
     this.messages.push(this.#newMessage('assistant', '', 'streaming'));
     // The proxied element, so token appends below are reactive.
     const answer = this.messages.at(-1) as ChatMessage;
     answer.engine = engine.kind;
     answer.model = engine.modelId;
+    if (responseFormat) answer.format = 'json';
 
     const abort = new AbortController();
     this.#abort = abort;

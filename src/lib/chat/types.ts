@@ -1,4 +1,4 @@
-import type { EngineKind, FinishReason, GenerationTimings, Role, TokenUsage } from '../engine/protocol';
+import type { EngineKind, FinishReason, GenerationTimings, ResponseFormat, Role, TokenUsage } from '../engine/protocol';
 
 /**
  * - streaming: tokens are still arriving (or the tab died while they were, see `interrupted`)
@@ -14,6 +14,8 @@ export interface Conversation {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** JSON mode: answers in this conversation are constrained to JSON. Absent: free text. */
+  responseFormat?: ResponseFormat | undefined;
 }
 
 export interface ChatMessage {
@@ -31,4 +33,6 @@ export interface ChatMessage {
   finishReason?: FinishReason;
   usage?: TokenUsage;
   timings?: GenerationTimings;
+  /** 'json': the answer was written in JSON mode, so it is shown as JSON rather than Markdown. */
+  format?: 'json';
 }

@@ -7,6 +7,7 @@ import {
   CreateWebWorkerMLCEngine,
   type ChatCompletionChunk,
   type InitProgressReport,
+  type ResponseFormat as WebLLMResponseFormat,
   type WebWorkerMLCEngine,
 } from '@mlc-ai/web-llm';
 import { engineErrorFrom } from './errors';
@@ -18,6 +19,7 @@ import {
   type EngineKind,
   type FinishReason,
   type LoadProgress,
+  type ResponseFormat,
   type TokenUsage,
 } from './protocol';
 import type { Script } from './scripted';
@@ -94,6 +96,7 @@ export class WebLLMWorkerEngine implements ChatEngine {
           presence_penalty: sampling.presence_penalty,
           frequency_penalty: sampling.frequency_penalty,
           ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+          ...(request.responseFormat ? { response_format: toResponseFormat(request.responseFormat) } : {}),
         }),
         session.crashed,
       ]);
@@ -218,6 +221,10 @@ function aborted(signal: AbortSignal | undefined): Promise<never> {
 
 function abortedLoad(): EngineError {
   return new EngineError('aborted', 'Loading was cancelled.');
+}
+
+function toResponseFormat(format: ResponseFormat): WebLLMResponseFormat {
+  return format.schema ? { type: 'json_object', schema: format.schema } : { type: 'json_object' };
 }
 
 function toFinishReason(reason: string): FinishReason {
