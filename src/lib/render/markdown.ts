@@ -4,7 +4,7 @@
  * may choose to open; links open in a new tab without referrer or opener.
  */
 import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
+import { Lexer, Marked, type Links, type Token, type TokensList } from 'marked';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -66,6 +66,27 @@ export function sanitizeHtml(html: string): string {
   });
 }
 
+/**
+ * highlight.js escapes the code it is given and adds only `<span class="hljs-…">`, so its output
+ * is safe as long as that holds; this makes it hold whatever highlight.js does.
+ */
+export function sanitizeHighlighted(html: string): string {
+  return getPurifier().sanitize(html, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] });
+}
+
+/** Renders a whole document at once. Streaming answers use stream.ts, which renders block by block. */
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(marked.parse(source) as string);
+}
+
+/** Splits Markdown into block tokens, knowing link reference definitions from earlier text. */
+export function lexMarkdown(source: string, links: Readonly<Links> = {}): TokensList {
+  const lexer = new Lexer(marked.defaults);
+  Object.assign(lexer.tokens.links, links);
+  return lexer.lex(source);
+}
+
+/** Block tokens → sanitised HTML. */
+export function renderTokens(tokens: Token[]): string {
+  return sanitizeHtml(marked.parser(tokens));
 }
