@@ -266,10 +266,10 @@ export function childCount(node: JsonNode): number {
   return 0;
 }
 
-/** Children with the path segment each adds, in source order. */
-export function children(node: JsonNode): Array<{ segment: PathSegment; node: JsonNode }> {
-  if (node.kind === 'object') return node.entries.map((entry) => ({ segment: entry.key, node: entry.value }));
-  if (node.kind === 'array') return node.items.map((item, index) => ({ segment: index, node: item }));
+/** Children (or the first `limit` of them) with the path segment each adds, in source order. */
+export function children(node: JsonNode, limit = Number.POSITIVE_INFINITY): Array<{ segment: PathSegment; node: JsonNode }> {
+  if (node.kind === 'object') return node.entries.slice(0, limit).map((entry) => ({ segment: entry.key, node: entry.value }));
+  if (node.kind === 'array') return node.items.slice(0, limit).map((item, index) => ({ segment: index, node: item }));
   return [];
 }
 
@@ -376,9 +376,7 @@ export function expansion(root: JsonNode, options: { maxDepth?: number; budget?:
       }
       rows += shown;
       keys.add(key);
-      children(node)
-        .slice(0, shown)
-        .forEach((child, index) => next.push({ key: childKey(key, index), node: child.node, depth: depth + 1 }));
+      children(node, shown).forEach((child, index) => next.push({ key: childKey(key, index), node: child.node, depth: depth + 1 }));
     }
     queue = next;
   }
