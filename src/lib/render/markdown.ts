@@ -1,12 +1,14 @@
 /**
- * Model output → Markdown → sanitised HTML. Everything a model writes is untrusted: it passes
- * DOMPurify with a whitelist that loads nothing by itself. Images become plain links the user
- * may choose to open; links open in a new tab without referrer or opener.
+ * Model output → Markdown → sanitised HTML. Everything a model writes is untrusted: raw HTML in
+ * it is shown as text (raw-html.ts), and what marked makes of the rest passes DOMPurify with a
+ * whitelist that loads nothing by itself. Images become plain links the user may choose to
+ * open; links open in a new tab without referrer or opener.
  */
 import DOMPurify from 'dompurify';
 import { Lexer, Marked, type Links, type Token, type TokensList } from 'marked';
+import { filterRawHtml } from './raw-html';
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+const marked = new Marked({ gfm: true, breaks: false, async: false }, { renderer: { html: ({ text }) => filterRawHtml(text) } });
 
 /** Tags whose only purpose here would be to fetch, embed or submit something. */
 const FORBID_TAGS = [

@@ -167,7 +167,7 @@ describe('StreamingMarkdown', () => {
   });
 
   test('sanitises every block: scripts and handlers never reach the output', () => {
-    const source = 'Hi <img src=x onerror="alert(1)">\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3))\n\n<div onclick="alert(4)">d</div>\n';
+    const source = 'Hi <img src=x onerror="alert(1)"> ![pic](https://example.com/p.png)\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3))\n\n<div onclick="alert(4)">d</div>\n';
     const { screen, updates } = stream(source);
     const root = document.createElement('div');
     root.innerHTML = updates.map((update) => update.open + update.added.map((block) => block.html).join('')).join('') + screen.html;
