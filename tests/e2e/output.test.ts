@@ -13,10 +13,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const FAST = '?engine=scripted&load=100&ttft=0&tps=600';
+const FAST = '?engine=scripted&load=100&ttft=0';
 
 /** Opens the app with replies from the URL; everything the app copies is recorded on its way to the real clipboard. */
-async function appWithReplies(replies: string[], extra = ''): Promise<{ page: Page; errors: string[] }> {
+async function appWithReplies(replies: string[], extra = '&tps=600'): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await context.addInitScript(() => {
@@ -29,7 +29,8 @@ async function appWithReplies(replies: string[], extra = ''): Promise<{ page: Pa
       return write(text);
     };
   });
-  const query = `${FAST}${replies.map((reply) => `&reply=${encodeURIComponent(reply)}`).join('')}${extra}`;
+  // Commas stay readable: they are legal in a query, and big JSON replies must fit in a request line.
+  const query = `${FAST}${replies.map((reply) => `&reply=${encodeURIComponent(reply).replaceAll('%2C', ',')}`).join('')}${extra}`;
   const { page, errors } = await openApp(browser, query, context);
   await waitForReady(page);
   return { page, errors };
@@ -106,6 +107,25 @@ describe('code blocks', () => {
   });
 });
 
+describe('large JSON', () => {
+  test('a 1,500-item array opens at once: children render a page at a time', async () => {
+    const items = Array.from({ length: 1_500 }, (_, index) => index % 10);
+    const { page, errors } = await appWithReplies([`\`\`\`json\n${JSON.stringify({ items })}\n\`\`\``], '&tps=20000');
+    await send(page, 'Big');
+    await waitForStatus(page, 'complete');
+    const block = lastAnswer(page).locator('.code-block');
+    await block.getByRole('button', { name: 'Show as a tree' }).click();
+    const tree = block.getByRole('list', { name: 'JSON tree' });
+    await expect.poll(() => tree.getByRole('button', { name: 'Show 100 more of 1,500' }).isVisible()).toBe(true);
+    expect(await tree.locator('li.node').count()).toBe(1 + 1 + 100);
+    await tree.getByRole('button', { name: 'Show 100 more of 1,500' }).click();
+    await expect.poll(() => tree.locator('li.node').count()).toBe(1 + 1 + 200);
+    expect(await tree.locator('[data-path="$.items[199]"] .value').textContent()).toBe('9');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('JSON mode', () => {
   test('answers become a collapsible tree with copy value and copy path; the mode belongs to the conversation', async () => {
     const { page, errors } = await appWithReplies(['A **Markdown** reply.']);
@@ -172,7 +192,7 @@ describe('JSON mode', () => {
   });
 
   test('a JSON answer cut off mid-stream shows the raw text and where parsing failed', async () => {
-    const { page } = await appWithReplies(['unused'], '&fail=generate:30:The GPU went away');
+    const { page } = await appWithReplies(['unused'], '&tps=600&fail=generate:30:The GPU went away');
     await useJsonMode(page, 'JSON: any JSON object');
     await send(page, 'one two three');
     await waitForStatus(page, 'error');

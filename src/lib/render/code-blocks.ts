@@ -4,17 +4,20 @@
  * a tree view. Everything here is built with DOM methods and text nodes; the only HTML it
  * inserts is highlight.js output, which is sanitised (highlight.ts).
  */
-import { highlightNow, languageName } from './highlight';
+import { highlightedFragment, isLoaded, languageName } from './highlight';
 
 /** Buttons carry their action in this attribute; the view handles clicks for all of them at once. */
 export const CODE_ACTION = 'data-code-action';
 export type CodeAction = 'copy' | 'json-tree';
 
 /**
- * Highlighting the open block runs on every frame while it streams; past this size the open
- * block stays plain and is highlighted once, when it is finished.
+ * Highlighting the open block runs on every frame while it streams, and costs about a
+ * millisecond per 100 tokens of code on a slow machine (spans, then their layout). Past this
+ * size the open block stays plain and is highlighted once, when it is finished; past the second
+ * limit, never: a 100 kB block would freeze the page for seconds to colour it.
  */
-const OPEN_HIGHLIGHT_LIMIT = 20_000;
+const OPEN_HIGHLIGHT_LIMIT = 3_000;
+const HIGHLIGHT_LIMIT = 60_000;
 
 /** `language-ts` → `ts`: the fence's info string as marked wrote it into the class. */
 export function fenceLanguage(code: Element): string {
@@ -41,8 +44,9 @@ export function decorateCodeBlocks(root: Element, finished: boolean): string[] {
     wrap(pre, fence, finished && language === 'json');
     if (!language) continue;
     const text = code.textContent ?? '';
-    if (!finished && text.length > OPEN_HIGHLIGHT_LIMIT) continue;
-    if (!highlight(code, language, text)) {
+    if (text.length > (finished ? HIGHLIGHT_LIMIT : OPEN_HIGHLIGHT_LIMIT)) continue;
+    if (isLoaded(language)) highlight(code, language, text);
+    else {
       code.setAttribute('data-highlight', language);
       waiting.push(language);
     }
@@ -54,16 +58,17 @@ export function decorateCodeBlocks(root: Element, finished: boolean): string[] {
 export function highlightPending(root: Element): void {
   for (const code of root.querySelectorAll('code[data-highlight]')) {
     const language = code.getAttribute('data-highlight') ?? '';
-    if (highlight(code, language, code.textContent ?? '')) code.removeAttribute('data-highlight');
+    if (!isLoaded(language)) continue;
+    code.removeAttribute('data-highlight');
+    highlight(code, language, code.textContent ?? '');
   }
 }
 
-function highlight(code: Element, language: string, text: string): boolean {
-  const html = highlightNow(text, language);
-  if (html === null) return false;
-  code.innerHTML = html;
+function highlight(code: Element, language: string, text: string): void {
+  const fragment = highlightedFragment(code.ownerDocument, text, language);
+  if (!fragment) return;
+  code.replaceChildren(fragment);
   code.classList.add('hljs');
-  return true;
 }
 
 /** Puts `pre` in a block with a header: language, (Tree), Copy. */

@@ -3,9 +3,13 @@
  * the core and each language are separate chunks, fetched the first time an answer holds code
  * in that language. highlight.js marks tokens with classes only (`hljs-keyword`), so the
  * strict style-src CSP holds; the colours come from styles/markdown.css.
+ *
+ * Its HTML never meets an HTML parser: `highlightedFragment` reads the two shapes highlight.js
+ * writes (`<span class="hljs-…">…</span>` around escaped text) and builds spans and text nodes
+ * itself; anything else and the code stays plain. That is safe by construction, and several
+ * times faster than sanitising thousands of spans (a JSON block has one per token).
  */
 import type { HLJSApi, LanguageFn } from 'highlight.js';
-import { sanitizeHighlighted } from './markdown';
 
 type LanguageModule = () => Promise<{ default: LanguageFn }>;
 
@@ -117,9 +121,50 @@ export function loadLanguage(name: string): Promise<boolean> {
   return pending;
 }
 
-/** Sanitised, highlighted HTML if the language is loaded now; null means "not yet" (call loadLanguage). */
-export function highlightNow(code: string, name: string): string | null {
+export function isLoaded(name: string): boolean {
+  return hljs !== null && registered.has(name);
+}
+
+/**
+ * The code as highlighted DOM, if its language is loaded (see `isLoaded`, `loadLanguage`);
+ * null when it is not, or when highlight.js wrote something this does not expect.
+ */
+export function highlightedFragment(document: Document, code: string, name: string): DocumentFragment | null {
   if (!hljs || !registered.has(name)) return null;
-  const { value } = hljs.highlight(code, { language: name, ignoreIllegals: true });
-  return sanitizeHighlighted(value);
+  return buildFragment(document, hljs.highlight(code, { language: name, ignoreIllegals: true }).value);
+}
+
+/** Scopes left unstyled: no span for them, which halves the elements in JSON and C-like code. */
+const UNSTYLED = new Set(['hljs-punctuation', 'hljs-operator']);
+const PIECE = /<span class="([\w -]+)">|<\/span>|([^<]+)/y;
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'" };
+
+function buildFragment(document: Document, html: string): DocumentFragment | null {
+  const fragment = document.createDocumentFragment();
+  const open: Array<DocumentFragment | HTMLElement> = [fragment];
+  PIECE.lastIndex = 0;
+  while (PIECE.lastIndex < html.length) {
+    const match = PIECE.exec(html);
+    if (!match) return null;
+    const parent = open.at(-1)!;
+    const [, className, text] = match;
+    if (text !== undefined) {
+      if (/&(?!amp;|lt;|gt;|quot;|#x27;)/.test(text)) return null;
+      parent.append(text.replace(/&(?:amp|lt|gt|quot|#x27);/g, (entity) => ENTITIES[entity]!));
+    } else if (className !== undefined) {
+      if (UNSTYLED.has(className)) {
+        open.push(parent);
+        continue;
+      }
+      const span = document.createElement('span');
+      span.className = className;
+      parent.append(span);
+      open.push(span);
+    } else if (open.length > 1) {
+      open.pop();
+    } else {
+      return null;
+    }
+  }
+  return open.length === 1 ? fragment : null;
 }

@@ -68,14 +68,6 @@ export function sanitizeHtml(html: string): string {
   });
 }
 
-/**
- * highlight.js escapes the code it is given and adds only `<span class="hljs-…">`, so its output
- * is safe as long as that holds; this makes it hold whatever highlight.js does.
- */
-export function sanitizeHighlighted(html: string): string {
-  return getPurifier().sanitize(html, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] });
-}
-
 /** Renders a whole document at once. Streaming answers use stream.ts, which renders block by block. */
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(marked.parse(source) as string);
