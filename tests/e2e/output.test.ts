@@ -3,6 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lastAnswer, launchBrowser, openApp, send, waitForReady, waitForStatus } from './support';
 
+/** Generous: these machines are shared, and a lazy chunk or a paint may wait behind other work. */
+const EVENTUALLY = { timeout: 15_000 };
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -53,12 +56,12 @@ describe('code blocks', () => {
     await waitForStatus(page, 'complete');
     const block = lastAnswer(page).locator('.code-block');
     expect(await block.locator('.code-language').textContent()).toBe('ts');
-    await expect.poll(() => block.locator('code.hljs .hljs-keyword').first().textContent()).toBe('interface');
+    await expect.poll(() => block.locator('code.hljs .hljs-keyword').first().textContent(), EVENTUALLY).toBe('interface');
     expect(await lastAnswer(page).locator('p code').textContent()).toBe('inline');
 
     await block.getByRole('button', { name: 'Copy code' }).click();
-    await expect.poll(() => lastCopied(page)).toBe(CODE);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Copied' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toBe(CODE);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Copied' }).count(), EVENTUALLY).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -90,16 +93,16 @@ describe('code blocks', () => {
     const [valid, invalid] = await answer.locator('.code-block').all();
     await valid!.getByRole('button', { name: 'Show as a tree' }).click();
     await valid!.getByRole('button', { name: 'Expand all' }).click();
-    await expect.poll(() => valid!.locator('[data-path="$.items[1].tags[0]"] .value').textContent()).toBe('"a"');
+    await expect.poll(() => valid!.locator('[data-path="$.items[1].tags[0]"] .value').textContent(), EVENTUALLY).toBe('"a"');
     expect(await valid!.locator('pre').isVisible()).toBe(false);
     await valid!.getByRole('button', { name: 'Copy path $.items[1].name' }).click();
-    await expect.poll(() => lastCopied(page)).toBe('$.items[1].name');
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toBe('$.items[1].name');
     await valid!.getByRole('button', { name: 'Show as a tree' }).click();
     expect(await valid!.locator('pre').isVisible()).toBe(true);
 
     await invalid!.getByRole('button', { name: 'Show as a tree' }).click();
     const note = invalid!.getByRole('note');
-    await expect.poll(() => note.textContent()).toContain('Invalid JSON');
+    await expect.poll(() => note.textContent(), EVENTUALLY).toContain('Invalid JSON');
     expect(await note.textContent()).toContain("line 1, column 17: Unexpected ',': expected a value");
     expect(await invalid!.locator('mark').textContent()).toBe(',');
     expect(errors).toEqual([]);
@@ -116,10 +119,10 @@ describe('large JSON', () => {
     const block = lastAnswer(page).locator('.code-block');
     await block.getByRole('button', { name: 'Show as a tree' }).click();
     const tree = block.getByRole('list', { name: 'JSON tree' });
-    await expect.poll(() => tree.getByRole('button', { name: 'Show 100 more of 1,500' }).isVisible()).toBe(true);
+    await expect.poll(() => tree.getByRole('button', { name: 'Show 100 more of 1,500' }).isVisible(), EVENTUALLY).toBe(true);
     expect(await tree.locator('li.node').count()).toBe(1 + 1 + 100);
     await tree.getByRole('button', { name: 'Show 100 more of 1,500' }).click();
-    await expect.poll(() => tree.locator('li.node').count()).toBe(1 + 1 + 200);
+    await expect.poll(() => tree.locator('li.node').count(), EVENTUALLY).toBe(1 + 1 + 200);
     expect(await tree.locator('[data-path="$.items[199]"] .value').textContent()).toBe('9');
     expect(errors).toEqual([]);
     await page.context().close();
@@ -131,7 +134,7 @@ describe('JSON mode', () => {
     const { page, errors } = await appWithReplies(['A **Markdown** reply.']);
     expect(await page.getByRole('button', { name: 'JSON mode is off: change' }).isVisible()).toBe(true);
     await useJsonMode(page, 'JSON: any JSON object');
-    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is on: change' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is on: change' }).isVisible(), EVENTUALLY).toBe(true);
 
     await send(page, 'alpha beta gamma');
     await waitForStatus(page, 'complete');
@@ -144,19 +147,19 @@ describe('JSON mode', () => {
 
     await answer.getByRole('button', { name: 'Expand all' }).click();
     const name = tree.locator('[data-path="$.items[2].name"]');
-    await expect.poll(() => name.locator('.value').textContent()).toBe('"gamma"');
+    await expect.poll(() => name.locator('.value').textContent(), EVENTUALLY).toBe('"gamma"');
     await name.hover();
     await name.getByRole('button', { name: 'Copy value of $.items[2].name' }).click();
-    await expect.poll(() => lastCopied(page)).toBe('gamma');
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toBe('gamma');
     await name.getByRole('button', { name: 'Copy path $.items[2].name' }).click();
-    await expect.poll(() => lastCopied(page)).toBe('$.items[2].name');
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toBe('$.items[2].name');
     await tree.locator('[data-path="$.summary"] > .row').getByRole('button', { name: 'Copy value of $.summary' }).click();
-    await expect.poll(() => lastCopied(page)).toMatch(/^\{\n {2}"characters": 16,/);
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toMatch(/^\{\n {2}"characters": 16,/);
 
     await answer.getByRole('button', { name: 'Collapse all' }).click();
-    await expect.poll(() => tree.locator('[data-path="$.items[2].name"]').count()).toBe(0);
+    await expect.poll(() => tree.locator('[data-path="$.items[2].name"]').count(), EVENTUALLY).toBe(0);
     await tree.locator('[data-path="$.items"] > .row .toggle').click();
-    await expect.poll(() => tree.locator('[data-path="$.items[2]"]').count()).toBe(1);
+    await expect.poll(() => tree.locator('[data-path="$.items[2]"]').count(), EVENTUALLY).toBe(1);
 
     await answer.getByRole('button', { name: 'Raw' }).click();
     const raw = JSON.parse((await answer.locator('pre').textContent()) ?? '') as { input: string };
@@ -165,9 +168,9 @@ describe('JSON mode', () => {
     // The mode is stored with the conversation; a new conversation starts in free text.
     await page.reload();
     await waitForReady(page);
-    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is on: change' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is on: change' }).isVisible(), EVENTUALLY).toBe(true);
     await page.getByRole('button', { name: 'New chat' }).click();
-    expect(await page.getByRole('button', { name: 'JSON mode is off: change' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is off: change' }).isVisible(), EVENTUALLY).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -178,16 +181,16 @@ describe('JSON mode', () => {
     await page.getByLabel('JSON matching a schema').check();
     const schema = page.getByLabel('JSON Schema');
     await schema.fill('{"type": "object", "properties": {');
-    await expect.poll(() => page.locator('#json-schema-check').textContent()).toContain('Not valid JSON (line 1, column 35)');
+    await expect.poll(() => page.locator('#json-schema-check').textContent(), EVENTUALLY).toContain('Not valid JSON (line 1, column 35)');
     expect(await page.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
     await schema.fill('{"type": "object", "properties": {"name": {"type": "string"}}}');
-    await expect.poll(() => page.locator('#json-schema-check').textContent()).toContain('Valid schema');
+    await expect.poll(() => page.locator('#json-schema-check').textContent(), EVENTUALLY).toContain('Valid schema');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is on with a schema: change' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'JSON mode is on with a schema: change' }).isVisible(), EVENTUALLY).toBe(true);
     await send(page, 'schema please');
     await waitForStatus(page, 'complete');
     await lastAnswer(page).getByRole('button', { name: 'Expand all' }).click();
-    await expect.poll(() => lastAnswer(page).locator('[data-path="$.schemaProvided"] .value').textContent()).toBe('true');
+    await expect.poll(() => lastAnswer(page).locator('[data-path="$.schemaProvided"] .value').textContent(), EVENTUALLY).toBe('true');
     await page.context().close();
   });
 
@@ -198,7 +201,7 @@ describe('JSON mode', () => {
     await waitForStatus(page, 'error');
     const answer = lastAnswer(page);
     const note = answer.getByRole('note');
-    await expect.poll(() => note.textContent()).toContain('Incomplete JSON');
+    await expect.poll(() => note.textContent(), EVENTUALLY).toContain('Incomplete JSON');
     expect(await note.textContent()).toMatch(/line \d+, column \d+: The JSON ends/);
     expect(await answer.locator('.json-view pre').textContent()).toMatch(/^\{\n {2}"engine": "hearth-scripted-demo"/);
     expect(await answer.getByRole('alert').textContent()).toContain('The GPU went away');
@@ -216,16 +219,16 @@ describe('message actions', () => {
     expect(await answer.locator('.meta').textContent()).toMatch(/\d+ tokens · [\d.]+ tok\/s/);
 
     await answer.getByRole('button', { name: 'Copy as Markdown' }).click();
-    await expect.poll(() => lastCopied(page)).toBe(reply);
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toBe(reply);
     await answer.getByRole('button', { name: 'Copy as plain text' }).click();
-    await expect.poll(() => lastCopied(page)).toBe('Plan\n\nDo this and that:\n\n- [x] first\n- second');
+    await expect.poll(() => lastCopied(page), EVENTUALLY).toBe('Plan\n\nDo this and that:\n\n- [x] first\n- second');
 
     const toggle = answer.getByRole('button', { name: 'Show Markdown source' });
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     expect(await answer.locator('pre.source').textContent()).toBe(reply);
     await toggle.click();
-    await expect.poll(() => answer.locator('h1').textContent()).toBe('Plan');
+    await expect.poll(() => answer.locator('h1').textContent(), EVENTUALLY).toBe('Plan');
     await page.context().close();
   });
 });

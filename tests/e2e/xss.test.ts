@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { XSS_PAYLOADS } from './fixtures/xss-payloads';
 import { answers, lastAnswer, launchBrowser, openApp, send, waitForReady, waitForStatus } from './support';
 
+/** Generous: these machines are shared, and a lazy chunk or a paint may wait behind other work. */
+const EVENTUALLY = { timeout: 15_000 };
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -95,7 +98,7 @@ describe('hostile model output', () => {
 
     for (const [index, payload] of XSS_PAYLOADS.entries()) {
       await send(page, `Payload ${index + 1} (${payload.kind})`);
-      await expect.poll(() => answers(page).count()).toBe(index + 1);
+      await expect.poll(() => answers(page).count(), EVENTUALLY).toBe(index + 1);
       await waitForStatus(page, 'complete');
     }
 
@@ -127,7 +130,7 @@ describe('hostile model output', () => {
     await send(page, hostile);
     await waitForStatus(page, 'complete');
     await lastAnswer(page).getByRole('button', { name: 'Expand all' }).click();
-    await expect.poll(() => lastAnswer(page).locator('[data-path="$.input"] .value').textContent()).toBe(JSON.stringify(hostile));
+    await expect.poll(() => lastAnswer(page).locator('[data-path="$.input"] .value').textContent(), EVENTUALLY).toBe(JSON.stringify(hostile));
     await lastAnswer(page).getByRole('button', { name: 'Raw' }).click();
     expect(await lastAnswer(page).locator('pre').textContent()).toContain('<script>');
     await page.waitForTimeout(300);
