@@ -93,9 +93,10 @@ describe('StreamingMarkdown', () => {
     }
     screen.apply(renderer.finish(text));
     expect(screen.html).toBe(markdown.renderMarkdown(text));
-  });
+  }, 30_000);
 
-  test('the same holds when the text arrives one character at a time', () => {
+  // A full render at every character, to compare with: slow on purpose, hence the long timeout.
+  test('the same holds when the text arrives one character at a time', { timeout: 30_000 }, () => {
     const source = DOCUMENTS.mixed;
     const renderer = new StreamingMarkdown();
     const screen = new Screen();
@@ -105,7 +106,7 @@ describe('StreamingMarkdown', () => {
     }
   });
 
-  test('finished blocks are rendered once; each update renders only the open block', () => {
+  test('finished blocks are rendered once; each update renders only the open block', { timeout: 30_000 }, () => {
     const paragraphs = Array.from({ length: 60 }, (_, index) => `Paragraph ${index} with some **bold** words in it.`).join('\n\n');
     const renderTokens = vi.spyOn(markdown, 'renderTokens');
     const { updates, renderer } = stream(paragraphs);
