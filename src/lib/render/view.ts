@@ -3,12 +3,18 @@
  * the open block is replaced at most once per animation frame. So the DOM work per frame, like
  * the parsing (stream.ts), stays the size of the open block however long the answer grows.
  *
+ * Finished blocks are grouped in chunks of CHUNK_BLOCKS: the browser's layout walks the children
+ * of a changed element, so a flat list of a thousand blocks would make every frame's layout grow
+ * with the answer; in chunks it walks a few dozen.
+ *
  * All HTML inserted here comes from stream.ts, which sanitises it.
  */
 import { CODE_ACTION, codeText, decorateCodeBlocks, highlightPending } from './code-blocks';
 import { frameThrottle, type FrameThrottle } from './frame';
 import { loadLanguage } from './highlight';
 import { StreamingMarkdown, type StreamUpdate } from './stream';
+
+const CHUNK_BLOCKS = 32;
 
 export interface MarkdownViewOptions {
   /** A code block's Copy button was pressed. */
@@ -25,6 +31,9 @@ export class MarkdownView {
   readonly #blocks = new Map<number, HTMLElement>();
   #open: HTMLElement | null = null;
   #openHtml = '';
+  /** The chunk finished blocks are appended to, and how many it holds. */
+  #chunk: HTMLElement | null = null;
+  #chunkBlocks = 0;
   /** Tree views mounted in code blocks, by their host element. */
   readonly #trees = new Map<HTMLElement, () => void>();
   /** Languages being fetched; each is waited for once. */
@@ -64,14 +73,16 @@ export class MarkdownView {
 
   #apply(update: StreamUpdate): void {
     if (update.reset) {
-      for (const element of this.#blocks.values()) this.#remove(element);
+      for (const element of this.#blocks.values()) this.#releaseTrees(element);
+      for (const chunk of this.#root.querySelectorAll(':scope > .md-chunk')) chunk.remove();
       this.#blocks.clear();
+      this.#chunk = null;
     }
     for (const block of update.added) {
       const element = this.#root.ownerDocument.createElement('div');
       element.className = 'md-block';
       element.innerHTML = block.html;
-      this.#root.insertBefore(element, this.#open);
+      this.#currentChunk().append(element);
       this.#blocks.set(block.index, element);
       this.#decorate(element, true);
     }
@@ -98,6 +109,17 @@ export class MarkdownView {
     this.#decorate(this.#open, false);
   }
 
+  #currentChunk(): HTMLElement {
+    if (!this.#chunk || this.#chunkBlocks >= CHUNK_BLOCKS) {
+      this.#chunk = this.#root.ownerDocument.createElement('div');
+      this.#chunk.className = 'md-chunk';
+      this.#chunkBlocks = 0;
+      this.#root.insertBefore(this.#chunk, this.#open);
+    }
+    this.#chunkBlocks++;
+    return this.#chunk;
+  }
+
   #decorate(element: HTMLElement, finished: boolean): void {
     for (const language of decorateCodeBlocks(element, finished)) {
       if (this.#awaiting.has(language)) continue;
@@ -107,11 +129,6 @@ export class MarkdownView {
         if (!this.#destroyed) highlightPending(this.#root);
       });
     }
-  }
-
-  #remove(element: HTMLElement): void {
-    this.#releaseTrees(element);
-    element.remove();
   }
 
   #releaseTrees(element: HTMLElement): void {

@@ -29,7 +29,17 @@ describe('MarkdownView', () => {
     expect(root.querySelector('.md-block')).toBe(first);
     view.complete('First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n\nFourth.');
     expect(root.querySelector('.md-open')).toBeNull();
-    expect([...root.children].map((block) => block.textContent?.trim())).toEqual(['First paragraph.', 'Second paragraph.', 'Third paragraph.', 'Fourth.']);
+    expect([...root.querySelectorAll('.md-block')].map((block) => block.textContent?.trim())).toEqual(['First paragraph.', 'Second paragraph.', 'Third paragraph.', 'Fourth.']);
+  });
+
+  test('finished blocks are grouped in chunks, so layout never walks a thousand siblings', () => {
+    const { root, view } = setup();
+    const source = Array.from({ length: 100 }, (_, index) => `Paragraph ${index}.`).join('\n\n');
+    view.complete(source);
+    expect(root.querySelectorAll('.md-block')).toHaveLength(100);
+    expect(root.children.length).toBeLessThanOrEqual(4);
+    expect([...root.children].every((chunk) => chunk.classList.contains('md-chunk') && chunk.children.length <= 32)).toBe(true);
+    expect(root.querySelector('.md-block')?.textContent).toBe('Paragraph 0.\n');
   });
 
   test('streams at most one render per animation frame', async () => {
