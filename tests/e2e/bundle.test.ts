@@ -23,4 +23,16 @@ describe('build output', () => {
     expect(chunks.some(([name, code]) => name !== entry && code.includes('wllama_start'))).toBe(true);
     expect(assets.some((name) => /^wllama-.*\.wasm$/.test(name))).toBe(true);
   });
+
+  test('highlight.js is not in the entry chunk: its core and every language are lazy chunks', async () => {
+    const html = await readFile(join(dist, 'index.html'), 'utf8');
+    const entry = /<script type="module"[^>]*src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const entryCode = await readFile(join(dist, entry!), 'utf8');
+    const marker = 'Falling back to no-highlight mode';
+    expect(entryCode).not.toContain(marker);
+    const assets = await readdir(join(dist, 'assets'));
+    const core = assets.find((name) => name.startsWith('core-') && name.endsWith('.js'));
+    expect(core && (await readFile(join(dist, 'assets', core), 'utf8'))).toContain(marker);
+    for (const language of ['typescript', 'python', 'json', 'bash']) expect(assets.some((name) => name.startsWith(`${language}-`))).toBe(true);
+  });
 });

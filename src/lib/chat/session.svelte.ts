@@ -4,7 +4,15 @@
  * never per token.
  */
 import { NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../config';
-import { EngineError, type ChatRequest, type EngineMessage, type ReadyEngine, type SamplingSettings, type TokenUsage } from '../engine/protocol';
+import {
+  EngineError,
+  type ChatRequest,
+  type EngineMessage,
+  type ReadyEngine,
+  type ResponseFormat,
+  type SamplingSettings,
+  type TokenUsage,
+} from '../engine/protocol';
 import type { Admission, GenerationGuard, Outcome, Ticket } from '../guard/gate';
 import type { ChatRepository } from '../storage/chats';
 import { fitContext } from './context';
@@ -21,7 +29,7 @@ export interface PreparedRequest {
 }
 
 /** What an answer records about how it was asked. */
-type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request'>;
+type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format'>;
 
 export interface Clock {
   /** Wall-clock milliseconds. */
@@ -149,6 +157,13 @@ export class ChatSession {
     if (this.#persisted) await this.#save([], false);
   }
 
+  /** Turns JSON mode on (any JSON, or matching a schema) or off for this conversation's next answers. */
+  async setResponseFormat(format: ResponseFormat | undefined): Promise<void> {
+    if (format) this.conversation.responseFormat = format;
+    else delete this.conversation.responseFormat;
+    if (this.#persisted) await this.#save([], false);
+  }
+
   /** Re-reads messages written by another tab; a session that is generating keeps its own. */
   async reload(): Promise<void> {
     if (this.generating) return;
@@ -171,7 +186,8 @@ export class ChatSession {
     const system: EngineMessage | null = prepared.systemPrompt.trim() ? { role: 'system', content: prepared.systemPrompt } : null;
     const fit = fitContext({ system, history: answeredHistory(history), contextWindow: prepared.contextWindow, reserveForAnswer: prepared.sampling.max_tokens });
     const template = history.at(-1)?.template;
-    const meta: AnswerMeta = { personaId: prepared.personaId, ...(template ? { template } : {}) };
+    const responseFormat = $state.snapshot(this.conversation.responseFormat);
+    const meta: AnswerMeta = { personaId: prepared.personaId, ...(template ? { template } : {}), ...(responseFormat ? { format: 'json' as const } : {}) };
     if (!fit.ok) {
       // Nothing is sent: the question stays, answered with why it cannot be.
       await commit();
@@ -190,6 +206,7 @@ export class ChatSession {
     const request: ChatRequest = {
       messages: [...(system ? [system] : []), ...fit.kept.map((message) => ({ role: message.role, content: message.content }))],
       sampling: prepared.sampling,
+      ...(responseFormat ? { responseFormat } : {}),
     };
     // Claimed before the first await, so a second send cannot start alongside.
     this.generating = true;

@@ -1,4 +1,4 @@
-import type { EngineKind, FinishReason, GenerationTimings, Role, SamplingSettings, TokenUsage } from '../engine/protocol';
+import type { EngineKind, FinishReason, GenerationTimings, ResponseFormat, Role, SamplingSettings, TokenUsage } from '../engine/protocol';
 import type { StopReason } from '../guard/budget';
 
 /**
@@ -17,6 +17,8 @@ export interface Conversation {
   updatedAt: number;
   /** This conversation's own choices, over the user's defaults. */
   settings?: ConversationSettings;
+  /** JSON mode: answers in this conversation are constrained to JSON. Absent: free text. */
+  responseFormat?: ResponseFormat | undefined;
 }
 
 export interface ConversationSettings {
@@ -74,4 +76,6 @@ export interface ChatMessage {
   cached?: true;
   /** The answer reached a length limit the guard set, and which one. */
   stopReason?: StopReason;
+  /** 'json': the answer was written in JSON mode, so it is shown as JSON rather than Markdown. */
+  format?: 'json';
 }

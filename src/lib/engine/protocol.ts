@@ -27,9 +27,20 @@ export interface SamplingSettings {
   frequency_penalty: number;
 }
 
+/**
+ * Constrains an answer to JSON (WebLLM's `response_format`): any JSON object, or one matching
+ * `schema`, the text of a JSON Schema the user pasted (validated before it gets here).
+ */
+export interface ResponseFormat {
+  type: 'json_object';
+  schema?: string | undefined;
+}
+
 export interface ChatRequest {
   messages: EngineMessage[];
   sampling: SamplingSettings;
+  /** Absent: the model answers in free text. */
+  responseFormat?: ResponseFormat | undefined;
 }
 
 /** Raw progress as the engine reports it; `lib/engine/progress.ts` turns it into phases. */

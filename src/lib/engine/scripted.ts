@@ -143,6 +143,30 @@ export function scriptedReply(script: Script, messages: readonly ChatCompletionM
   return template.replaceAll('{{input}}', input.trim().slice(0, 200));
 }
 
+/**
+ * The reply in JSON mode (`response_format: {type: 'json_object'}`): a fixed document built
+ * from the user's message, nested enough to exercise a tree view (objects, arrays, every
+ * scalar type, empty containers). The script's text replies are not used, as a model under a
+ * JSON grammar cannot produce them either.
+ */
+export function scriptedJsonReply(messages: readonly ChatCompletionMessageParam[], withSchema: boolean): string {
+  const userTurns = messages.filter((message) => message.role === 'user');
+  const input = messageText(userTurns.at(-1) ?? { role: 'user', content: '' }).trim().slice(0, 200);
+  const words = input.split(/\s+/).filter((word) => word.length > 0).slice(0, 12);
+  const document = {
+    engine: SCRIPTED_MODEL_ID,
+    input,
+    turn: userTurns.length,
+    schemaProvided: withSchema,
+    wordCount: words.length,
+    items: words.map((word, index) => ({ index, name: word, length: word.length, capitalised: /^\p{Lu}/u.test(word) })),
+    summary: { characters: input.length, ratio: words.length === 0 ? 0 : Math.round((input.length / words.length) * 100) / 100, tags: ['demo', 'json'] },
+    empty: { list: [], object: {} },
+    nothing: null,
+  };
+  return JSON.stringify(document, null, 2);
+}
+
 function messageText(message: ChatCompletionMessageParam): string {
   const { content } = message;
   if (typeof content === 'string') return content;
@@ -310,7 +334,10 @@ export class ScriptedMLCEngine {
     const failure = this.#takeFailure('generate');
     const crash = this.#takeFailure('crash');
     const model = this.#loadedModel ?? SCRIPTED_MODEL_ID;
-    const tokens = scriptedTokens(scriptedReply(this.#script, request.messages));
+    const format = request.response_format;
+    const reply =
+      format?.type === 'json_object' ? scriptedJsonReply(request.messages, Boolean(format.schema)) : scriptedReply(this.#script, request.messages);
+    const tokens = scriptedTokens(reply);
     const maxTokens = request.max_tokens ?? Number.POSITIVE_INFINITY;
     const promptTokens = request.messages.reduce((sum, message) => sum + scriptedTokens(messageText(message)).length, 0);
     const started = this.#now();

@@ -8,6 +8,7 @@ import {
   prebuiltAppConfig,
   type ChatCompletionChunk,
   type InitProgressReport,
+  type ResponseFormat as WebLLMResponseFormat,
   type WebWorkerMLCEngine,
 } from '@mlc-ai/web-llm';
 import { engineErrorFrom } from './errors';
@@ -20,6 +21,7 @@ import {
   type EngineKind,
   type FinishReason,
   type LoadProgress,
+  type ResponseFormat,
   type TokenUsage,
 } from './protocol';
 import type { Script } from './scripted';
@@ -110,6 +112,7 @@ export class WebLLMWorkerEngine implements ChatEngine {
           presence_penalty: sampling.presence_penalty,
           frequency_penalty: sampling.frequency_penalty,
           ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+          ...(request.responseFormat ? { response_format: toResponseFormat(request.responseFormat) } : {}),
         }),
         session.crashed,
       ]);
@@ -237,6 +240,10 @@ function aborted(signal: AbortSignal | undefined): Promise<never> {
 
 function abortedLoad(): EngineError {
   return new EngineError('aborted', 'Loading was cancelled.');
+}
+
+function toResponseFormat(format: ResponseFormat): WebLLMResponseFormat {
+  return format.schema ? { type: 'json_object', schema: format.schema } : { type: 'json_object' };
 }
 
 function toFinishReason(reason: string): FinishReason {

@@ -1,12 +1,14 @@
 /**
- * Model output → Markdown → sanitised HTML. Everything a model writes is untrusted: it passes
- * DOMPurify with a whitelist that loads nothing by itself. Images become plain links the user
- * may choose to open; links open in a new tab without referrer or opener.
+ * Model output → Markdown → sanitised HTML. Everything a model writes is untrusted: raw HTML in
+ * it is shown as text (raw-html.ts), and what marked makes of the rest passes DOMPurify with a
+ * whitelist that loads nothing by itself. Images become plain links the user may choose to
+ * open; links open in a new tab without referrer or opener.
  */
 import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
+import { Lexer, Marked, type Links, type Token, type TokensList } from 'marked';
+import { filterRawHtml } from './raw-html';
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+const marked = new Marked({ gfm: true, breaks: false, async: false }, { renderer: { html: ({ text }) => filterRawHtml(text) } });
 
 /** Tags whose only purpose here would be to fetch, embed or submit something. */
 const FORBID_TAGS = [
@@ -66,6 +68,19 @@ export function sanitizeHtml(html: string): string {
   });
 }
 
+/** Renders a whole document at once. Streaming answers use stream.ts, which renders block by block. */
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(marked.parse(source) as string);
+}
+
+/** Splits Markdown into block tokens, knowing link reference definitions from earlier text. */
+export function lexMarkdown(source: string, links: Readonly<Links> = {}): TokensList {
+  const lexer = new Lexer(marked.defaults);
+  Object.assign(lexer.tokens.links, links);
+  return lexer.lex(source);
+}
+
+/** Block tokens → sanitised HTML. */
+export function renderTokens(tokens: Token[]): string {
+  return sanitizeHtml(marked.parser(tokens));
 }

@@ -50,6 +50,22 @@ describe('ChatSession', () => {
     expect((await repo.getConversation(session.id))?.title).toBe('What is Hearth?');
   });
 
+  test('JSON mode is stored on the conversation, sent with every request and marks the answers', async () => {
+    const { repo, engine, deps } = setup({ tokens: ['{}'] });
+    const session = ChatSession.create(deps);
+    await session.setResponseFormat({ type: 'json_object', schema: '{"type":"object"}' });
+    await session.send('as JSON');
+    expect(engine.requests[0]?.responseFormat).toEqual({ type: 'json_object', schema: '{"type":"object"}' });
+    expect(session.messages[1]?.format).toBe('json');
+    expect((await repo.getConversation(session.id))?.responseFormat).toEqual({ type: 'json_object', schema: '{"type":"object"}' });
+
+    await session.setResponseFormat(undefined);
+    await session.send('free text');
+    expect(engine.requests[1]?.responseFormat).toBeUndefined();
+    expect(session.messages[3]?.format).toBeUndefined();
+    expect((await repo.getConversation(session.id))?.responseFormat).toBeUndefined();
+  });
+
   test('the next turn sends the whole history', async () => {
     const { engine, deps } = setup({ tokens: ['A'] });
     const session = ChatSession.create(deps);

@@ -4,6 +4,7 @@ import {
   DEFAULT_SCRIPT,
   ScriptedMLCEngine,
   scriptFromSearchParams,
+  scriptedJsonReply,
   scriptedReply,
   scriptedTokens,
   type Script,
@@ -44,6 +45,25 @@ async function loaded(script: Partial<Script> = {}, clock = fakeClock()) {
 }
 
 describe('scripted tokens and replies', () => {
+  test('JSON mode replies with the same valid JSON document for the same input', () => {
+    const messages = [{ role: 'user' as const, content: ' Alpha beta  gamma ' }];
+    const reply = scriptedJsonReply(messages, false);
+    expect(scriptedJsonReply(messages, false)).toBe(reply);
+    const document = JSON.parse(reply) as Record<string, unknown>;
+    expect(document).toMatchObject({ input: 'Alpha beta  gamma', turn: 1, wordCount: 3, schemaProvided: false, nothing: null });
+    expect(document.items).toEqual([
+      { index: 0, name: 'Alpha', length: 5, capitalised: true },
+      { index: 1, name: 'beta', length: 4, capitalised: false },
+      { index: 2, name: 'gamma', length: 5, capitalised: false },
+    ]);
+  });
+
+  test('a JSON-mode request streams the JSON reply instead of the script', async () => {
+    const { engine } = await loaded({ replies: ['not this'], firstTokenDelayMs: 0 });
+    const chunks = await collect(await engine.chatCompletion(request('one two', { response_format: { type: 'json_object' } })));
+    expect(JSON.parse(text(chunks))).toMatchObject({ input: 'one two', wordCount: 2 });
+  });
+
   test('tokens rebuild the text exactly and are at most eight visible characters', () => {
     const source = 'Hello   world, this is a deliberately-long-word\n\n```ts\nx = 1\n```';
     const tokens = scriptedTokens(source);

@@ -121,6 +121,17 @@ describe('WebLLMWorkerEngine over WebLLM’s worker protocol', () => {
     expect(engine.loadedModelId).toBeNull();
   });
 
+  test('JSON mode reaches the engine as response_format and the reply is JSON built from the input', async () => {
+    const { engine } = engineWith({ replies: ['plain text, not JSON'] });
+    await engine.load('demo', () => {});
+    const { text } = await collect(engine.chat({ ...ask('alpha beta'), responseFormat: { type: 'json_object', schema: '{"type":"object"}' } }));
+    const document = JSON.parse(text) as { input: string; schemaProvided: boolean; items: { name: string }[] };
+    expect(document.input).toBe('alpha beta');
+    expect(document.schemaProvided).toBe(true);
+    expect(document.items.map((item) => item.name)).toEqual(['alpha', 'beta']);
+    expect((await collect(engine.chat(ask('again')))).text).toBe('plain text, not JSON');
+  });
+
   test('chat without a loaded model is refused with not-loaded', async () => {
     const { engine } = engineWith({});
     await expect(collect(engine.chat(ask('q')))).rejects.toMatchObject({ code: 'not-loaded' });
