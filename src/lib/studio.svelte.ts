@@ -72,6 +72,18 @@ export class Studio {
     };
   }
 
+  /** Imports a templates-and-personas export; nothing is written unless the whole file is valid. */
+  async importPrompts(file: File): Promise<void> {
+    try {
+      const counts = await this.prompts.import(await file.text());
+      this.toasts.show(`Imported ${counts.templates} template${counts.templates === 1 ? '' : 's'} and ${counts.personas} persona${counts.personas === 1 ? '' : 's'}.`, {
+        tone: 'success',
+      });
+    } catch (error) {
+      this.toasts.show(`Nothing was imported: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error', durationMs: 0 });
+    }
+  }
+
   /** The user's defaults for every conversation; `null` resets them to the app's. */
   async setDefaultSampling(sampling: Settings['sampling'] | null): Promise<void> {
     await this.#saveSetting('sampling', sampling ?? {});

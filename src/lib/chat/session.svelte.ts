@@ -247,8 +247,9 @@ export class ChatSession {
     const answer = this.messages.at(-1) as ChatMessage;
     answer.engine = engine.kind;
     answer.model = engine.modelId;
-    // The guard may shorten the answer to what today's budget still allows.
+    // The guard may shorten the answer to what today's budget still allows; the record says what was sent.
     const capped: ChatRequest = ticket ? { ...request, sampling: { ...request.sampling, max_tokens: ticket.maxTokens } } : request;
+    if (answer.request) answer.request.sampling = capped.sampling;
 
     const abort = new AbortController();
     this.#abort = abort;

@@ -112,7 +112,8 @@ function sameDeclaration(a: TemplateVariable, b: TemplateVariable): boolean {
   return a.type === b.type && a.options.join('|') === b.options.join('|');
 }
 
-export type TemplateValues = Record<string, string>;
+/** Form values; number inputs may hand over numbers. */
+export type TemplateValues = Record<string, string | number>;
 
 export type RenderResult = { ok: true; text: string } | { ok: false; errors: Record<string, string> };
 
@@ -120,12 +121,11 @@ export type RenderResult = { ok: true; text: string } | { ok: false; errors: Rec
 export function renderTemplate(template: ParsedTemplate, values: TemplateValues): RenderResult {
   const errors: Record<string, string> = {};
   for (const variable of template.variables) {
-    const value = values[variable.name] ?? '';
-    const problem = validateValue(variable, value);
+    const problem = validateValue(variable, String(values[variable.name] ?? ''));
     if (problem) errors[variable.name] = problem;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const text = template.parts.map((part) => (part.kind === 'text' ? part.text : (values[part.name] ?? '').trim())).join('');
+  const text = template.parts.map((part) => (part.kind === 'text' ? part.text : String(values[part.name] ?? '').trim())).join('');
   return { ok: true, text };
 }
 
