@@ -16,7 +16,7 @@ const STOP_WORDS = new Set(
   through thus to too under until up upon us use used using very via was wasn't we we'd we'll we're we've were weren't what
   what's when when's where where's whether which while who who's whom whose why why's will with within without won't would
   wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves tell explain describe give show know want
-  need make sure thing things something way well`.split(/\s+/),
+  need make sure thing things something way well hi hello hey thanks thank ok okay`.split(/\s+/),
 );
 
 /** Words, numbers and contractions; apostrophes normalised to ASCII. */
@@ -69,8 +69,10 @@ export function withoutCode(text: string): string {
  */
 export function sentences(text: string): string[] {
   return withoutCode(text)
-    .split(/\n+|(?<=[.!?])\s+/)
-    .map((sentence) => sentence.replace(/^\s*(?:[-*+>]|#{1,6}|\d+[.)])\s+/, '').replace(/[*_`#]/g, '').trim())
+    .split(/\n+/)
+    .map((line) => line.replace(/^\s*(?:[-*+>]|#{1,6}|\d+[.)])\s+/, ''))
+    .flatMap((line) => line.split(/(?<=[.!?])\s+/))
+    .map((sentence) => sentence.replace(/[*_`#]/g, '').trim())
     .filter((sentence) => sentence.length > 0);
 }
 
