@@ -22,3 +22,9 @@ export const STREAM_CHECKPOINT_MS = 750;
 export const UNDO_WINDOW_MS = 8000;
 
 export const NEW_CONVERSATION_TITLE = 'New chat';
+
+/** Traces kept on this device: the newest this many, none older than this. Oldest go first. */
+export const TRACE_RETENTION = { maxCount: 1000, maxAgeMs: 30 * 24 * 60 * 60 * 1000 } as const;
+
+/** Traces listed per page in the trace list. */
+export const TRACE_PAGE_SIZE = 50;

@@ -4,6 +4,8 @@
  *
  *   hearth-chats     / records   conversations and messages (see chats.ts)
  *   hearth-settings  / settings  app settings by name (see settings.ts)
+ *   hearth-traces    / records   generation traces with feedback and evaluations, under
+ *                                retention limits (see observe/store.ts)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
@@ -14,6 +16,7 @@ import { SettingsRepository } from './settings';
 export const DATABASES = {
   chats: ['hearth-chats', 'records'],
   settings: ['hearth-settings', 'settings'],
+  traces: ['hearth-traces', 'records'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
