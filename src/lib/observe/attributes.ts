@@ -37,7 +37,7 @@ export const ATTR = {
 } as const;
 
 /** Attributes that are real numbers even when a value happens to be whole (OTLP `doubleValue`). */
-export const DOUBLE_ATTRIBUTES: ReadonlySet<string> = new Set([
+const DOUBLE_ATTRIBUTES: ReadonlySet<string> = new Set([
   ATTR.temperature,
   ATTR.topP,
   ATTR.presencePenalty,
@@ -46,6 +46,9 @@ export const DOUBLE_ATTRIBUTES: ReadonlySet<string> = new Set([
   ATTR.totalMs,
   ATTR.tokensPerSecond,
 ]);
+
+/** Evaluation scores (`hearth.eval.<name>.score`) are fractions too, even when exactly 0 or 1. */
+export const isDoubleAttribute = (key: string): boolean => DOUBLE_ATTRIBUTES.has(key) || /^hearth\.eval\..+\.score$/.test(key);
 
 /** What is known when a generation starts. */
 export interface GenerationInfo {
