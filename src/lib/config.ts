@@ -40,3 +40,9 @@ export const DEFAULT_LIMITS: Limits = {
 
 /** The seed used when the user asks for reproducible (and so cacheable) answers. */
 export const FIXED_SEED = 42;
+
+/** Traces kept on this device: the newest this many, none older than this. Oldest go first. */
+export const TRACE_RETENTION = { maxCount: 1000, maxAgeMs: 30 * 24 * 60 * 60 * 1000 } as const;
+
+/** Traces listed per page in the trace list. */
+export const TRACE_PAGE_SIZE = 50;

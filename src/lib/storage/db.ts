@@ -7,6 +7,8 @@
  *   hearth-prompts   / records   templates (with every version) and personas (see prompts.ts)
  *   hearth-guard     / guard     limits, token budgets, request rate and the response cache,
  *                                shared by every tab under one Web Lock (see guard.ts)
+ *   hearth-traces    / records   generation traces with feedback and evaluations, under
+ *                                retention limits (see observe/store.ts)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
@@ -21,6 +23,7 @@ export const DATABASES = {
   settings: ['hearth-settings', 'settings'],
   prompts: ['hearth-prompts', 'records'],
   guard: ['hearth-guard', 'guard'],
+  traces: ['hearth-traces', 'records'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
