@@ -7,7 +7,7 @@ import { decodeText } from './decode';
 import { RagError } from './errors';
 import { documentKind, extensionOf, type DocumentKind } from './file-types';
 import { htmlTitle, htmlToText } from './html';
-import { RAG_LIMITS } from './limits';
+import { RAG_LIMITS, type RagLimits } from './limits';
 import { extractPdfText, type PdfJs, type PdfProgress } from './pdf';
 
 export interface FileInput {
@@ -32,7 +32,7 @@ export interface ExtractOptions {
   loadPdfJs: () => Promise<PdfJs>;
   signal?: AbortSignal | undefined;
   onPdfProgress?: ((progress: PdfProgress) => void) | undefined;
-  limits?: Pick<typeof RAG_LIMITS, 'maxFileBytes' | 'maxTextChars'>;
+  limits?: Pick<RagLimits, 'maxFileBytes' | 'maxTextChars'>;
 }
 
 /** Formats people often try, with what to do instead. */
@@ -48,7 +48,7 @@ const UNSUPPORTED_HINTS: Array<[RegExp, string]> = [
 const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 /** The checks that need only a file's name, type and size: run before its bytes are read. */
-export function checkFile(name: string, type: string | undefined, size: number, limits: Pick<typeof RAG_LIMITS, 'maxFileBytes'> = RAG_LIMITS): DocumentKind {
+export function checkFile(name: string, type: string | undefined, size: number, limits: Pick<RagLimits, 'maxFileBytes'> = RAG_LIMITS): DocumentKind {
   const kind = documentKind(name, type);
   if (kind === null) {
     const extension = extensionOf(name);

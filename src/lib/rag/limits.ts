@@ -1,6 +1,13 @@
 /** The RAG library's defaults in one place: limits on input, chunk sizes, retrieval. */
 
-export const RAG_LIMITS = {
+export interface RagLimits {
+  maxFileBytes: number;
+  maxTextChars: number;
+  maxFilesPerAdd: number;
+  maxDocumentsPerTarget: number;
+}
+
+export const RAG_LIMITS: Readonly<RagLimits> = {
   /** Per file, as uploaded. Above this even text files make chunking and the prompt inspector slow. */
   maxFileBytes: 25 * 1024 * 1024,
   /** Extracted text per file (a PDF can expand well beyond its byte size in rare cases). */
@@ -9,7 +16,7 @@ export const RAG_LIMITS = {
   maxFilesPerAdd: 50,
   /** Documents in one conversation or collection. */
   maxDocumentsPerTarget: 500,
-} as const;
+};
 
 export interface ChunkOptions {
   /** Chunks aim at this many estimated tokens. */

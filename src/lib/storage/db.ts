@@ -4,6 +4,7 @@
  *
  *   hearth-chats     / records   conversations and messages (see chats.ts)
  *   hearth-settings  / settings  app settings by name (see settings.ts)
+ *   hearth-rag       / records   documents, chunks and search indexes (see rag/repository.ts; written by the index worker)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
@@ -14,6 +15,7 @@ import { SettingsRepository } from './settings';
 export const DATABASES = {
   chats: ['hearth-chats', 'records'],
   settings: ['hearth-settings', 'settings'],
+  rag: ['hearth-rag', 'records'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
