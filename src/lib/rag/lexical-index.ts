@@ -36,9 +36,11 @@ const OPTIONS: Options<IndexedChunk> = {
 const SEARCH: SearchOptions = {
   boost: { headings: 1.6, source: 1.2 },
   combineWith: 'OR',
-  // Prefixes and typos only for longer words, where they help more than they mislead.
-  prefix: (term) => term.length >= 4,
-  fuzzy: (term) => (term.length >= 6 ? 0.15 : false),
+  // Prefixes and typos only for longer words, where they help more than they mislead, and
+  // one edit at most: each widening multiplies the terms a query expands to (p99 latency).
+  prefix: (term) => term.length >= 5,
+  fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
+  maxFuzzy: 1,
   weights: { prefix: 0.35, fuzzy: 0.3 },
 };
 
