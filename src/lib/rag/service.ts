@@ -43,6 +43,8 @@ const INDEX_BATCH = 500;
 /** Share of the progress bar for reading, extracting and chunking; indexing and saving share the rest. */
 const PREPARE_SHARE = 0.7;
 const INDEX_SHARE = 0.25;
+/** Targets kept in memory; others are read again from storage when next used (a few ms per MB). */
+const LOADED_TARGETS = 8;
 /** Another tab changing the same target at the same moment is rare; three tries is plenty. */
 const COMMIT_ATTEMPTS = 3;
 
@@ -309,6 +311,9 @@ export class RagService implements RagApi {
     const key = targetKey(target);
     const cached = this.#loaded.get(key);
     if (cached) {
+      // Most recently used last: the first entry is the one to drop when too many are loaded.
+      this.#loaded.delete(key);
+      this.#loaded.set(key, cached);
       const loaded = await cached.catch(() => null);
       const stored = await this.#repository.target(target);
       if (loaded && loaded.revision === (stored?.revision ?? 0)) return loaded;
@@ -316,6 +321,7 @@ export class RagService implements RagApi {
     }
     const loading = this.#read(target);
     this.#loaded.set(key, loading);
+    for (const stale of [...this.#loaded.keys()].slice(0, Math.max(0, this.#loaded.size - LOADED_TARGETS))) this.#loaded.delete(stale);
     loading.catch(() => {
       if (this.#loaded.get(key) === loading) this.#loaded.delete(key);
     });
