@@ -4,7 +4,7 @@
  * remove, build the prompt context for a question, open a cited chunk. All work happens in the
  * index worker (through RagApi); this class only keeps the state the components display.
  */
-import type { RagApi } from './api';
+import type { RagApi, SourcedChunk } from './api';
 import { RagError, type PlainRagError } from './errors';
 import { DenseRanker, type Embedder } from './fusion';
 import { RETRIEVAL_DEFAULTS } from './limits';
@@ -48,6 +48,8 @@ export class RagLibrary {
   readonly #embedder: () => Embedder | null;
   #dense: { embedder: Embedder; ranker: DenseRanker } | null = null;
   readonly #adding = new Set<AbortController>();
+  /** See #allChunks; cleared whenever this library adds or removes documents. */
+  readonly #chunkCache = new Map<string, Promise<SourcedChunk[]>>();
 
   constructor(api: RagApi, options: { embedder?: () => Embedder | null } = {}) {
     this.#api = api;
@@ -85,6 +87,7 @@ export class RagLibrary {
   async deleteTarget(target: TargetRef): Promise<void> {
     await this.#report(async () => {
       await this.#api.deleteTarget(target);
+      this.#chunkCache.clear();
       if (target.kind === 'collection') this.collections = await this.#api.collections();
       if (this.target && targetKey(this.target) === targetKey(target)) this.documents = [];
     });
@@ -108,6 +111,7 @@ export class RagLibrary {
         },
       });
       this.errors = result.failed;
+      if (result.added.length > 0) this.#chunkCache.clear();
       if (this.target && targetKey(this.target) === targetKey(target)) await this.#refreshDocuments();
       if (target.kind === 'collection') this.collections = await this.#api.collections();
       return result;
@@ -130,6 +134,7 @@ export class RagLibrary {
   async remove(document: RagDocument): Promise<void> {
     await this.#report(async () => {
       await this.#api.remove(document.target, [document.id]);
+      this.#chunkCache.clear();
       this.#dense?.ranker.forget(Array.from({ length: document.chunkCount }, (_, index) => `${document.id}#${index}`));
       if (this.target && targetKey(this.target) === targetKey(document.target)) await this.#refreshDocuments();
       if (document.target.kind === 'collection') this.collections = await this.#api.collections();
@@ -144,7 +149,9 @@ export class RagLibrary {
   async query(question: string, options: QueryOptions): Promise<PromptContext> {
     const targets = options.targets ?? (this.target ? [this.target] : []);
     const topK = options.topK ?? RETRIEVAL_DEFAULTS.topK;
-    const ranked = targets.length === 0 ? [] : await retrieve(this.#api, targets, question, topK, this.#denseRanker());
+    const ranker = this.#denseRanker();
+    const dense = ranker && { ranker, chunks: () => this.#allChunks(targets) };
+    const ranked = targets.length === 0 ? [] : await retrieve(this.#api, targets, question, topK, dense);
     return buildPromptContext(ranked, {
       topK,
       tokenBudget: options.tokenBudget,
@@ -170,6 +177,18 @@ export class RagLibrary {
     // Vectors belong to one embedding model: a different embedder starts a fresh cache.
     if (this.#dense?.embedder !== embedder) this.#dense = { embedder, ranker: new DenseRanker(embedder) };
     return this.#dense.ranker;
+  }
+
+  /** All chunks of some targets, for embedding: fetched from the worker once until this library changes them. */
+  #allChunks(targets: TargetRef[]): Promise<SourcedChunk[]> {
+    const key = targets.map(targetKey).sort().join('|');
+    let chunks = this.#chunkCache.get(key);
+    if (!chunks) {
+      chunks = this.#api.chunks(targets);
+      this.#chunkCache.set(key, chunks);
+      chunks.catch(() => this.#chunkCache.delete(key));
+    }
+    return chunks;
   }
 
   async #refreshDocuments(): Promise<void> {

@@ -9,11 +9,17 @@ import type { TargetRef } from './types';
 /** Each ranking looks this much deeper than the final list, so fusion can promote what one ranking alone missed. */
 const FUSION_DEPTH = 4;
 
-export async function retrieve(api: RagApi, targets: TargetRef[], query: string, limit: number, dense?: DenseRanker | null): Promise<ScoredChunk[]> {
+export interface DenseOptions {
+  ranker: DenseRanker;
+  /** Every chunk of the targets; callers may cache it between queries (it is the whole library). */
+  chunks: () => Promise<SourcedChunk[]>;
+}
+
+export async function retrieve(api: RagApi, targets: TargetRef[], query: string, limit: number, dense?: DenseOptions | null): Promise<ScoredChunk[]> {
   if (!dense) return api.search(targets, query, limit);
   const depth = Math.max(limit * FUSION_DEPTH, 20);
-  const [lexical, all] = await Promise.all([api.search(targets, query, depth), api.chunks(targets)]);
-  const semantic = await dense.rank(
+  const [lexical, all] = await Promise.all([api.search(targets, query, depth), dense.chunks()]);
+  const semantic = await dense.ranker.rank(
     query,
     all.map(({ chunk }) => ({ id: chunk.id, text: chunk.context + chunk.text })),
     depth,

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Embedder } from '../../../src/lib/rag/fusion';
 import { RagLibrary } from '../../../src/lib/rag/library.svelte';
 import { RagRepository } from '../../../src/lib/rag/repository';
@@ -107,10 +107,17 @@ describe('RagLibrary', () => {
     expect((await lexicalOnly.rag.query(question, { tokenBudget: 2000, topK: 3 })).sources.some((source) => source.chunk.headingPath.at(-1) === 'Dogs')).toBe(false);
 
     const hybrid = library({ embedder: () => embedder });
+    const fetchChunks = vi.spyOn(hybrid.service, 'chunks');
     await hybrid.rag.open(CONVERSATION);
     await hybrid.rag.add(corpusFiles());
     const { sources } = await hybrid.rag.query(question, { tokenBudget: 2000, topK: 3 });
     expect(sources.some((source) => source.chunk.headingPath.at(-1) === 'Dogs')).toBe(true);
+    // The whole library crosses the worker boundary once, not on every question.
+    await hybrid.rag.query('a dog on the beach', { tokenBudget: 2000, topK: 3 });
+    expect(fetchChunks).toHaveBeenCalledTimes(1);
+    await hybrid.rag.remove(hybrid.rag.documents[0]!);
+    await hybrid.rag.query('a dog on the beach', { tokenBudget: 2000, topK: 3 });
+    expect(fetchChunks).toHaveBeenCalledTimes(2);
   });
 
   test('errors of other actions are collected, not thrown', async () => {
