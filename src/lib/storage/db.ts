@@ -9,6 +9,7 @@
  *                                shared by every tab under one Web Lock (see guard.ts)
  *   hearth-traces    / records   generation traces with feedback and evaluations, under
  *                                retention limits (see observe/store.ts)
+ *   hearth-rag       / records   documents, chunks and search indexes (see rag/repository.ts; written by the index worker)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
@@ -24,6 +25,7 @@ export const DATABASES = {
   prompts: ['hearth-prompts', 'records'],
   guard: ['hearth-guard', 'guard'],
   traces: ['hearth-traces', 'records'],
+  rag: ['hearth-rag', 'records'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
