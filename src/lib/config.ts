@@ -22,6 +22,9 @@ export const UNDO_WINDOW_MS = 8000;
 
 export const NEW_CONVERSATION_TITLE = 'New chat';
 
+/** Share of the context window (after the answer's room) that retrieved document passages may take. */
+export const RETRIEVAL_SHARE = 0.5;
+
 /**
  * Limits on generation, shared by every tab. Generous enough that nobody chatting normally meets
  * them, present so that a runaway loop, a script or a long-running tab cannot burn the GPU all day.

@@ -4,8 +4,9 @@
  */
 import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
-import type { PreparedRequest } from './chat/session.svelte';
-import type { Conversation } from './chat/types';
+import { toAnswerRetrieval } from './chat/retrieval';
+import type { ChatSession, PreparedRequest, Retrieved } from './chat/session.svelte';
+import type { AnswerSource, Conversation } from './chat/types';
 import { DEFAULT_SAMPLING, FIXED_SEED, UNDO_WINDOW_MS } from './config';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
@@ -20,14 +21,20 @@ import { Guard } from './guard/guard.svelte';
 import type { Limits } from './guard/limits';
 import { Toasts } from './notify/toasts.svelte';
 import { PromptLibrary } from './prompts/library.svelte';
+import { RagClient, RagError, RagLibrary, type OpenedCitation, type TargetRef } from './rag';
 import { effectiveSampling, validateSampling } from './prompts/sampling';
 import { openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
+
+/** What collections need from a chat session. */
+type ChatSessionLike = Pick<ChatSession, 'conversation' | 'updateSettings'>;
 
 export class Studio {
   readonly toasts = new Toasts();
   readonly chats: Chats;
   readonly prompts: PromptLibrary;
+  /** The documents of the open conversation and the user's collections (local RAG). */
+  readonly rag: RagLibrary;
   /** Rate limits, token budgets and the response cache, shared with the other tabs. */
   readonly guard: Guard;
   engine: EngineHost = $state() as EngineHost;
@@ -46,11 +53,17 @@ export class Studio {
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
     this.engine = this.#createEngine(choice);
     this.prompts = new PromptLibrary({ repo: repos.prompts });
+    this.rag = new RagLibrary(new RagClient());
     this.guard = new Guard({ store: repos.guard, coordination: browserCoordination() });
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
       prepare: (conversation) => this.prepare(conversation),
+      retrieve: (conversation, question, tokenBudget) => this.#retrieve(conversation, question, tokenBudget),
+      onRetrievalError: (error) =>
+        this.toasts.show(`Searching your documents failed, so this answer has no sources: ${error instanceof Error ? error.message : String(error)}`, {
+          tone: 'error',
+        }),
       onStorageError: (error) => this.#storageError(error),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
       guard: this.guard,
@@ -112,6 +125,7 @@ export class Studio {
     const studio = new Studio(repos, settings, chooseEngine(search, settings.engine));
     if (settingsError) studio.#storageError(settingsError);
     void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
+    void studio.rag.refreshCollections();
     await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
     void studio.#startEngine();
     return studio;
@@ -228,10 +242,76 @@ export class Studio {
   async deleteConversation(id: string): Promise<void> {
     const deleted = await this.chats.remove(id);
     if (!deleted) return;
+    // The conversation's documents go only once Undo is no longer possible.
+    let restored = false;
+    setTimeout(() => {
+      if (!restored) void this.rag.deleteTarget({ kind: 'conversation', id });
+    }, UNDO_WINDOW_MS + 1000);
     this.toasts.show(`Deleted “${deleted.conversation.title}”.`, {
       durationMs: UNDO_WINDOW_MS,
-      action: { label: 'Undo', run: () => void this.chats.restore(deleted) },
+      action: {
+        label: 'Undo',
+        run: () => {
+          restored = true;
+          void this.chats.restore(deleted);
+        },
+      },
     });
+  }
+
+  /** The document a cited source comes from, with the passage to highlight; null (and a notice) when it is gone. */
+  async openSource(source: AnswerSource): Promise<OpenedCitation | null> {
+    // Messages are reactive proxies, which cannot cross into the index worker.
+    const { target, documentId, start, end, documentName } = $state.snapshot(source);
+    try {
+      return await this.rag.openRange(target, documentId, start, end);
+    } catch (error) {
+      const gone = error instanceof RagError && error.code === 'not-found';
+      this.toasts.show(
+        gone
+          ? `“${documentName}” is no longer attached, so the passage cannot be shown; the answer keeps the cited text.`
+          : `Could not open “${documentName}”: ${error instanceof Error ? error.message : String(error)}`,
+        { tone: 'error' },
+      );
+      return null;
+    }
+  }
+
+  /** Creates a collection from files and lets the open conversation search it. */
+  async newCollection(name: string, files: File[], conversation: ChatSessionLike): Promise<void> {
+    const collection = await this.rag.createCollection(name);
+    if (!collection) return;
+    await this.attachFiles(files, { kind: 'collection', id: collection.id });
+    const settings = conversation.conversation.settings;
+    await conversation.updateSettings({ ...settings, collections: [...(settings?.collections ?? []), collection.id] });
+  }
+
+  /** Shows the documents of the conversation now open. */
+  async openAttachments(conversationId: string): Promise<void> {
+    await this.rag.open({ kind: 'conversation', id: conversationId });
+  }
+
+  /** Adds files to the open conversation (or a collection); problems are listed by the library. */
+  async attachFiles(files: File[], target?: TargetRef): Promise<void> {
+    const result = await this.rag.add(files, target ?? this.rag.target);
+    if (result && result.added.length > 0) {
+      this.toasts.show(`Added ${result.added.length} file${result.added.length === 1 ? '' : 's'}: answers will search ${result.added.length === 1 ? 'it' : 'them'} and cite passages.`, {
+        tone: 'success',
+      });
+    }
+  }
+
+  async #retrieve(conversation: Conversation, question: string, tokenBudget: number): Promise<Retrieved | null> {
+    const targets: TargetRef[] = [
+      { kind: 'conversation', id: conversation.id },
+      ...(conversation.settings?.collections ?? []).map((id): TargetRef => ({ kind: 'collection', id })),
+    ];
+    // Nothing to search: no documents here and no collections attached.
+    const own = this.rag.target?.kind === 'conversation' && this.rag.target.id === conversation.id ? this.rag.documents.length : 1;
+    if (own === 0 && targets.length === 1) return null;
+    const context = await this.rag.query(question, { tokenBudget, targets, excluded: new Set(conversation.settings?.excludedChunks ?? []) });
+    if (context.candidates.length === 0) return null;
+    return { block: context.block, retrieval: toAnswerRetrieval(context) };
   }
 
   async clearAll(): Promise<void> {

@@ -3,7 +3,7 @@
  * Storage is written at message boundaries and at bounded checkpoints while streaming,
  * never per token.
  */
-import { NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../config';
+import { NEW_CONVERSATION_TITLE, RETRIEVAL_SHARE, STREAM_CHECKPOINT_MS } from '../config';
 import {
   EngineError,
   type ChatRequest,
@@ -18,7 +18,7 @@ import type { ChatRepository } from '../storage/chats';
 import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
 import { answeredHistory, titleFrom } from './prompt';
-import type { ChatMessage, Conversation, RequestRecord, TemplateRef } from './types';
+import type { AnswerRetrieval, ChatMessage, Conversation, RequestRecord, TemplateRef } from './types';
 
 /** What the next answer is asked with, worked out from the conversation's settings. */
 export interface PreparedRequest {
@@ -29,7 +29,13 @@ export interface PreparedRequest {
 }
 
 /** What an answer records about how it was asked. */
-type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format'>;
+type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format' | 'retrieval'>;
+
+/** Sources found for a question: the text to put into the prompt, and the record kept with the answer. */
+export interface Retrieved {
+  block: string;
+  retrieval: AnswerRetrieval;
+}
 
 export interface Clock {
   /** Wall-clock milliseconds. */
@@ -41,6 +47,10 @@ export interface SessionDeps {
   /** The engine to answer with, or null while none is ready. */
   engine(): ReadyEngine | null;
   prepare(conversation: Conversation): PreparedRequest;
+  /** Searches the conversation's documents for the question; null when it has none. */
+  retrieve?(conversation: Conversation, question: string, tokenBudget: number): Promise<Retrieved | null>;
+  /** The document search failed; the answer goes ahead without sources. */
+  onRetrievalError?(error: unknown): void;
   /** Called after every successful save, with the conversation as stored. */
   onSaved(conversation: Conversation): void;
   /** A save failed (e.g. storage full); the session keeps working in memory. */
@@ -182,16 +192,28 @@ export class ChatSession {
   async #answer(history: readonly ChatMessage[], options: { useCache: boolean }, commit: () => void | Promise<void>): Promise<boolean> {
     const engine = this.#deps.engine();
     if (!engine) throw new EngineError('not-loaded', 'No model is loaded.');
-    const prepared = this.#deps.prepare($state.snapshot(this.conversation));
-    const system: EngineMessage | null = prepared.systemPrompt.trim() ? { role: 'system', content: prepared.systemPrompt } : null;
+    // Claimed before the first await, so a second send cannot start alongside.
+    this.generating = true;
+    const conversation = $state.snapshot(this.conversation);
+    const prepared = this.#deps.prepare(conversation);
+    const question = history.at(-1);
+    const retrieved = question?.role === 'user' ? await this.#retrieve(conversation, question.content, prepared) : null;
+    const systemText = [prepared.systemPrompt.trim(), retrieved?.block ?? ''].filter(Boolean).join('\n\n');
+    const system: EngineMessage | null = systemText ? { role: 'system', content: systemText } : null;
     const fit = fitContext({ system, history: answeredHistory(history), contextWindow: prepared.contextWindow, reserveForAnswer: prepared.sampling.max_tokens });
-    const template = history.at(-1)?.template;
+    const template = question?.template;
     const responseFormat = $state.snapshot(this.conversation.responseFormat);
-    const meta: AnswerMeta = { personaId: prepared.personaId, ...(template ? { template } : {}), ...(responseFormat ? { format: 'json' as const } : {}) };
+    const meta: AnswerMeta = {
+      personaId: prepared.personaId,
+      ...(template ? { template } : {}),
+      ...(responseFormat ? { format: 'json' as const } : {}),
+      ...(retrieved ? { retrieval: retrieved.retrieval } : {}),
+    };
     if (!fit.ok) {
       // Nothing is sent: the question stays, answered with why it cannot be.
       await commit();
       this.messages.push({ ...this.#newMessage('assistant', '', 'error'), ...meta, engine: engine.kind, model: engine.modelId, error: fit.reason });
+      this.generating = false;
       await this.#save(this.messages.slice(-2));
       return true;
     }
@@ -208,8 +230,6 @@ export class ChatSession {
       sampling: prepared.sampling,
       ...(responseFormat ? { responseFormat } : {}),
     };
-    // Claimed before the first await, so a second send cannot start alongside.
-    this.generating = true;
     const admission = await this.#admit(engine, request, options.useCache);
     if (admission?.kind === 'refused') {
       this.generating = false;
@@ -227,6 +247,18 @@ export class ChatSession {
     this.#running = this.#stream(engine, request, admission?.ticket ?? null, meta).finally(() => (this.#running = null));
     await this.#running;
     return true;
+  }
+
+  /** Sources for the question, within a share of what the context window leaves; a failed search answers without them. */
+  async #retrieve(conversation: Conversation, question: string, prepared: PreparedRequest): Promise<Retrieved | null> {
+    if (!this.#deps.retrieve) return null;
+    const budget = Math.floor((prepared.contextWindow - Math.min(prepared.sampling.max_tokens, prepared.contextWindow / 2)) * RETRIEVAL_SHARE);
+    try {
+      return await this.#deps.retrieve(conversation, question, budget);
+    } catch (error) {
+      this.#deps.onRetrievalError?.(error);
+      return null;
+    }
   }
 
   /** The guard's decision; if the guard itself fails (storage), the answer goes ahead unguarded. */

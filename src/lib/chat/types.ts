@@ -26,6 +26,43 @@ export interface ConversationSettings {
   /** Replaces the persona's system prompt when set. */
   systemPrompt?: string;
   sampling?: Partial<SamplingSettings>;
+  /** Reusable document collections searched along with the conversation's own files. */
+  collections?: string[];
+  /** Retrieved chunks the user switched off in the prompt inspector. */
+  excludedChunks?: string[];
+}
+
+/** A retrieved chunk an answer was given, kept with the answer so its citations work after a reload. */
+export interface AnswerSource {
+  /** Cited as [label]. */
+  label: number;
+  chunkId: string;
+  documentId: string;
+  documentName: string;
+  target: { kind: 'conversation' | 'collection'; id: string };
+  /** Where the chunk is in its document's text. */
+  start: number;
+  end: number;
+  page: number | null;
+  /** What was put into the prompt. */
+  text: string;
+}
+
+/** One chunk the search found, whether or not it went into the prompt (for the inspector). */
+export interface AnswerCandidate {
+  chunkId: string;
+  label: number | null;
+  documentName: string;
+  status: 'included' | 'excluded' | 'over-budget' | 'duplicate';
+  tokens: number;
+  score: number;
+  preview: string;
+}
+
+export interface AnswerRetrieval {
+  sources: AnswerSource[];
+  candidates: AnswerCandidate[];
+  tokens: number;
 }
 
 /** Which template version a message came from. */
@@ -70,6 +107,8 @@ export interface ChatMessage {
   template?: TemplateRef;
   /** What the engine was sent for this answer. */
   request?: RequestRecord;
+  /** The document chunks retrieved for this answer, and which went into the prompt. */
+  retrieval?: AnswerRetrieval;
   usage?: TokenUsage;
   timings?: GenerationTimings;
   /** Served from the response cache instead of the engine. */

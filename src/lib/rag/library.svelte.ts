@@ -35,7 +35,7 @@ export interface OpenedCitation {
 
 export class RagLibrary {
   /** The conversation or collection whose documents are listed. */
-  target: TargetRef | null = $state(null);
+  target: TargetRef | null = $state.raw(null);
   documents: RagDocument[] = $state.raw([]);
   collections: Collection[] = $state.raw([]);
   /** Progress of the add in flight, or null. */
@@ -163,8 +163,13 @@ export class RagLibrary {
 
   /** A cited source's document text, with the cited range to highlight. */
   async openCitation(source: ContextSource): Promise<OpenedCitation> {
-    const { document, text } = await this.#api.openDocument(source.document.target, source.document.id);
-    return { document, text, start: source.chunk.start, end: source.chunk.end };
+    return this.openRange(source.document.target, source.document.id, source.chunk.start, source.chunk.end);
+  }
+
+  /** A document's text with a range to highlight, e.g. from a source stored with an answer. */
+  async openRange(target: TargetRef, documentId: string, start: number, end: number): Promise<OpenedCitation> {
+    const { document, text } = await this.#api.openDocument(target, documentId);
+    return { document, text, start, end };
   }
 
   dismissErrors(): void {

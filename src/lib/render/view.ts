@@ -9,6 +9,7 @@
  *
  * All HTML inserted here comes from stream.ts, which sanitises it.
  */
+import { CITATION_ATTRIBUTE, decorateCitations } from './citations';
 import { CODE_ACTION, codeText, decorateCodeBlocks, highlightPending } from './code-blocks';
 import { frameThrottle, type FrameThrottle } from './frame';
 import { loadLanguage } from './highlight';
@@ -21,6 +22,10 @@ export interface MarkdownViewOptions {
   onCopy(text: string): void;
   /** Shows JSON text as a tree inside `host`; returns how to take it down again. */
   mountJsonTree?(host: HTMLElement, json: string): () => void;
+  /** Source numbers the answer may cite; citations to them become buttons. */
+  citations?: ReadonlySet<number>;
+  /** A citation button was pressed. */
+  onCitation?(label: number): void;
 }
 
 export class MarkdownView {
@@ -121,6 +126,7 @@ export class MarkdownView {
   }
 
   #decorate(element: HTMLElement, finished: boolean): void {
+    if (this.#options.citations?.size) decorateCitations(element, this.#options.citations);
     for (const language of decorateCodeBlocks(element, finished)) {
       if (this.#awaiting.has(language)) continue;
       this.#awaiting.add(language);
@@ -142,6 +148,11 @@ export class MarkdownView {
   readonly #onClick = (event: MouseEvent): void => {
     const target = event.target;
     if (!(target instanceof Element)) return;
+    const citation = target.closest(`[${CITATION_ATTRIBUTE}]`);
+    if (citation && this.#root.contains(citation)) {
+      this.#options.onCitation?.(Number(citation.getAttribute(CITATION_ATTRIBUTE)));
+      return;
+    }
     const button = target.closest(`[${CODE_ACTION}]`);
     const block = button?.closest('.code-block');
     const code = block?.querySelector(':scope > pre > code');
