@@ -44,6 +44,9 @@ export const DEFAULT_LIMITS: Limits = {
 /** The seed used when the user asks for reproducible (and so cacheable) answers. */
 export const FIXED_SEED = 42;
 
+/** An LLM judge replies with a short JSON verdict; more would only cost time. */
+export const JUDGE_MAX_TOKENS = 160;
+
 /** Traces kept on this device: the newest this many, none older than this. Oldest go first. */
 export const TRACE_RETENTION = { maxCount: 1000, maxAgeMs: 30 * 24 * 60 * 60 * 1000 } as const;
 

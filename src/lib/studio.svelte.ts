@@ -7,7 +7,7 @@ import { openChatChannel, type ChatChannel } from './chat/sync';
 import { toAnswerRetrieval } from './chat/retrieval';
 import type { ChatSession, PreparedRequest, Retrieved } from './chat/session.svelte';
 import type { AnswerSource, Conversation } from './chat/types';
-import { DEFAULT_SAMPLING, FIXED_SEED, UNDO_WINDOW_MS } from './config';
+import { DEFAULT_SAMPLING, FIXED_SEED, JUDGE_MAX_TOKENS, UNDO_WINDOW_MS } from './config';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
@@ -19,9 +19,11 @@ import { GGUF_PREFIX, ggufDisplayName, huggingFaceUrl } from './engine/gguf-ids'
 import { browserCoordination } from './guard/coordination';
 import { Guard } from './guard/guard.svelte';
 import type { Limits } from './guard/limits';
+import { saveFile } from './files/save';
 import { Toasts } from './notify/toasts.svelte';
 import { PromptLibrary } from './prompts/library.svelte';
 import { RagClient, RagError, RagLibrary, type OpenedCitation, type TargetRef } from './rag';
+import { judgeEvaluator, Observability, openTraceRepository, type Complete, type Feedback, type Rating } from './observe';
 import { effectiveSampling, validateSampling } from './prompts/sampling';
 import { openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
@@ -35,6 +37,10 @@ export class Studio {
   readonly prompts: PromptLibrary;
   /** The documents of the open conversation and the user's collections (local RAG). */
   readonly rag: RagLibrary;
+  /** Traces of every generation, feedback, evaluations and the leaderboard, all on this device. */
+  readonly observe: Observability;
+  /** The user's thumbs on the answers of the open conversation, by message id. */
+  feedback: ReadonlyMap<string, Feedback> = $state.raw(new Map());
   /** Rate limits, token budgets and the response cache, shared with the other tabs. */
   readonly guard: Guard;
   engine: EngineHost = $state() as EngineHost;
@@ -54,12 +60,18 @@ export class Studio {
     this.engine = this.#createEngine(choice);
     this.prompts = new PromptLibrary({ repo: repos.prompts });
     this.rag = new RagLibrary(new RagClient());
+    this.observe = new Observability({
+      repo: openTraceRepository(),
+      onError: (error) => this.toasts.show(`Tracing failed: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error' }),
+    });
     this.guard = new Guard({ store: repos.guard, coordination: browserCoordination() });
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
       prepare: (conversation) => this.prepare(conversation),
       retrieve: (conversation, question, tokenBudget) => this.#retrieve(conversation, question, tokenBudget),
+      tracer: this.observe.tracer,
+      personaName: (personaId) => this.prompts.persona(personaId).name,
       onRetrievalError: (error) =>
         this.toasts.show(`Searching your documents failed, so this answer has no sources: ${error instanceof Error ? error.message : String(error)}`, {
           tone: 'error',
@@ -284,6 +296,73 @@ export class Studio {
     await this.attachFiles(files, { kind: 'collection', id: collection.id });
     const settings = conversation.conversation.settings;
     await conversation.updateSettings({ ...settings, collections: [...(settings?.collections ?? []), collection.id] });
+  }
+
+  /** Loads the thumbs given to these answers. */
+  async loadFeedback(messageIds: readonly string[]): Promise<void> {
+    try {
+      this.feedback = await this.observe.feedbackFor(messageIds);
+    } catch {
+      this.feedback = new Map();
+    }
+  }
+
+  /** Thumbs up or down (again: replaced), with an optional comment. */
+  async rate(messageId: string, rating: Rating, comment?: string): Promise<void> {
+    // Shown at once; taken back if it cannot be stored.
+    const before = this.feedback;
+    this.feedback = new Map(before).set(messageId, { rating, ...(comment ? { comment } : {}), at: Date.now() });
+    await this.observe.stored();
+    const saved = await this.observe.setFeedback(messageId, rating, comment).catch(() => false);
+    if (!saved) {
+      this.feedback = before;
+      this.toasts.show('This answer has no trace to attach feedback to (it was written before tracing, or its trace expired).', { tone: 'error' });
+    }
+  }
+
+  /** Downloads every stored trace, as Hearth JSON (re-importable) or OTLP/JSON for OpenTelemetry tools. */
+  async exportTraces(format: 'json' | 'otlp'): Promise<void> {
+    try {
+      const text = format === 'json' ? await this.observe.exportJson() : await this.observe.exportOtlp();
+      const name = saveFile(format === 'json' ? 'hearth-traces' : 'hearth-traces-otlp', text);
+      this.toasts.show(`Saved ${name}.`, { tone: 'success' });
+    } catch (error) {
+      this.toasts.show(`The traces could not be exported: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error' });
+    }
+  }
+
+  /** Imports a Hearth trace export; a file that is not one is refused before anything is written. */
+  async importTraces(file: File): Promise<void> {
+    try {
+      const result = await this.observe.importJson(await file.text());
+      const parts = [`${result.added} trace${result.added === 1 ? '' : 's'} imported`];
+      if (result.duplicates > 0) parts.push(`${result.duplicates} already here`);
+      if (result.expired > 0) parts.push(`${result.expired} too old to keep`);
+      this.toasts.show(`${parts.join(', ')}.`, { tone: 'success' });
+      await this.observe.loadLeaderboard();
+    } catch (error) {
+      this.toasts.show(`Nothing was imported: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error', durationMs: 0 });
+    }
+  }
+
+  /**
+   * LLM-as-judge over past answers, with the model loaded now. The judge's own requests are not
+   * traced (they would grade themselves) and wait while a chat answer is streaming.
+   */
+  async judgePastAnswers(): Promise<void> {
+    if (!this.engine.ready || this.chats.generating) {
+      this.toasts.show('Load a model (and let the current answer finish) to judge past answers with it.', { tone: 'error' });
+      return;
+    }
+    const complete: Complete = async (messages, signal) => {
+      const engine = this.engine.ready;
+      if (!engine) throw new Error('The model was unloaded.');
+      let text = '';
+      const sampling = { ...DEFAULT_SAMPLING, temperature: 0, max_tokens: JUDGE_MAX_TOKENS, seed: FIXED_SEED };
+      for await (const event of engine.chat({ messages, sampling }, signal)) if (event.type === 'delta') text += event.text;
+      return text;
+    };
+    await this.observe.evaluatePast({ evaluators: [judgeEvaluator(complete)], onlyMissing: true });
   }
 
   /** Shows the documents of the conversation now open. */

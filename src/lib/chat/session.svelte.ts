@@ -14,6 +14,7 @@ import {
   type TokenUsage,
 } from '../engine/protocol';
 import type { Admission, GenerationGuard, Outcome, Ticket } from '../guard/gate';
+import type { Trace, Tracer } from '../observe';
 import type { ChatRepository } from '../storage/chats';
 import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
@@ -57,6 +58,10 @@ export interface SessionDeps {
   onStorageError(error: unknown): void;
   /** Rate limits, token budgets and the response cache; without one, every request goes to the engine. */
   guard?: GenerationGuard;
+  /** Records a trace of every generation (spans, settings, usage, timings); without one, nothing is traced. */
+  tracer?: Tracer;
+  /** The display name of a persona, for traces. */
+  personaName?(personaId: string): string;
   clock?: Clock;
   newId?: () => string;
 }
@@ -197,11 +202,32 @@ export class ChatSession {
     const conversation = $state.snapshot(this.conversation);
     const prepared = this.#deps.prepare(conversation);
     const question = history.at(-1);
-    const retrieved = question?.role === 'user' ? await this.#retrieve(conversation, question.content, prepared) : null;
+    const template = question?.template;
+    // A refused request ends no trace, so nothing is stored for it.
+    const trace = this.#deps.tracer?.startTrace('chat', {
+      conversationId: this.id,
+      ...(question ? { prompt: question.content } : {}),
+      info: {
+        model: engine.modelId,
+        engine: engine.kind,
+        persona: this.#deps.personaName?.(prepared.personaId) ?? prepared.personaId,
+        ...(template ? { templateId: template.id, templateVersion: template.version } : {}),
+        sampling: prepared.sampling,
+      },
+    });
+    const retrieved =
+      question?.role === 'user'
+        ? await (trace ? trace.span('retrieval', () => this.#retrieve(conversation, question.content, prepared)) : this.#retrieve(conversation, question.content, prepared))
+        : null;
+    if (retrieved) {
+      trace?.setContent({
+        chunks: retrieved.retrieval.sources.map((source) => ({ id: source.chunkId, text: source.text, source: source.documentName })),
+      });
+    }
     const systemText = [prepared.systemPrompt.trim(), retrieved?.block ?? ''].filter(Boolean).join('\n\n');
     const system: EngineMessage | null = systemText ? { role: 'system', content: systemText } : null;
-    const fit = fitContext({ system, history: answeredHistory(history), contextWindow: prepared.contextWindow, reserveForAnswer: prepared.sampling.max_tokens });
-    const template = question?.template;
+    const fitInput = { system, history: answeredHistory(history), contextWindow: prepared.contextWindow, reserveForAnswer: prepared.sampling.max_tokens };
+    const fit = trace ? trace.span('context.fit', () => fitContext(fitInput)) : fitContext(fitInput);
     const responseFormat = $state.snapshot(this.conversation.responseFormat);
     const meta: AnswerMeta = {
       personaId: prepared.personaId,
@@ -213,6 +239,8 @@ export class ChatSession {
       // Nothing is sent: the question stays, answered with why it cannot be.
       await commit();
       this.messages.push({ ...this.#newMessage('assistant', '', 'error'), ...meta, engine: engine.kind, model: engine.modelId, error: fit.reason });
+      trace?.setMessage((this.messages.at(-1) as ChatMessage).id, this.id);
+      trace?.end({ error: new Error(fit.reason) });
       this.generating = false;
       await this.#save(this.messages.slice(-2));
       return true;
@@ -225,11 +253,12 @@ export class ChatSession {
       promptTokens: fit.promptTokens,
       contextWindow: prepared.contextWindow,
     } satisfies RequestRecord;
-    const request: ChatRequest = {
+    const render = (): ChatRequest => ({
       messages: [...(system ? [system] : []), ...fit.kept.map((message) => ({ role: message.role, content: message.content }))],
       sampling: prepared.sampling,
       ...(responseFormat ? { responseFormat } : {}),
-    };
+    });
+    const request = trace ? trace.span('prompt.render', render) : render();
     const admission = await this.#admit(engine, request, options.useCache);
     if (admission?.kind === 'refused') {
       this.generating = false;
@@ -240,11 +269,13 @@ export class ChatSession {
       const answer = this.#newMessage('assistant', admission.content, 'complete');
       Object.assign(answer, meta, { engine: engine.kind, model: engine.modelId, finishReason: 'stop', cached: true } satisfies Partial<ChatMessage>);
       this.messages.push(answer);
+      trace?.setMessage(answer.id, this.id);
+      trace?.end({ completion: answer.content, result: { cacheHit: true, finishReason: 'stop' } });
       this.generating = false;
       await this.#save(this.messages.slice(-2));
       return true;
     }
-    this.#running = this.#stream(engine, request, admission?.ticket ?? null, meta).finally(() => (this.#running = null));
+    this.#running = this.#stream(engine, request, admission?.ticket ?? null, meta, trace ?? null).finally(() => (this.#running = null));
     await this.#running;
     return true;
   }
@@ -273,12 +304,16 @@ export class ChatSession {
     }
   }
 
-  async #stream(engine: ReadyEngine, request: ChatRequest, ticket: Ticket | null, meta: AnswerMeta): Promise<void> {
+  async #stream(engine: ReadyEngine, request: ChatRequest, ticket: Ticket | null, meta: AnswerMeta, trace: Trace | null): Promise<void> {
     this.messages.push({ ...this.#newMessage('assistant', '', 'streaming'), ...meta });
     // The proxied element, so token appends below are reactive.
     const answer = this.messages.at(-1) as ChatMessage;
     answer.engine = engine.kind;
     answer.model = engine.modelId;
+    trace?.setMessage(answer.id, this.id);
+    // Until the first token the engine reads the prompt (prefill); after it, it writes (decode).
+    const prefill = trace?.startSpan('prefill');
+    let decode: ReturnType<Trace['startSpan']> | undefined;
     // The guard may shorten the answer to what today's budget still allows; the record says what was sent.
     const capped: ChatRequest = ticket ? { ...request, sampling: { ...request.sampling, max_tokens: ticket.maxTokens } } : request;
     if (answer.request) answer.request.sampling = capped.sampling;
@@ -295,6 +330,10 @@ export class ChatSession {
         try {
           for await (const event of engine.chat(capped, abort.signal)) {
             if (event.type === 'delta') {
+              if (!decode) {
+                prefill?.end();
+                decode = trace?.startSpan('decode');
+              }
               answer.content += event.text;
               streamed++;
               const now = this.#clock.now();
@@ -318,6 +357,18 @@ export class ChatSession {
         await checkpoint;
       });
     } finally {
+      prefill?.end();
+      decode?.end();
+      trace?.end({
+        completion: answer.content,
+        result: {
+          ...(answer.usage ? { usage: answer.usage } : {}),
+          ...(answer.timings ? { timings: answer.timings } : {}),
+          ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
+          cacheHit: false,
+        },
+        ...(answer.status === 'error' ? { error: new Error(answer.error ?? 'The answer failed.') } : {}),
+      });
       this.#abort = null;
       this.generating = false;
       const cacheable = answer.status === 'complete' && answer.finishReason === 'stop';

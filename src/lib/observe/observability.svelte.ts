@@ -93,9 +93,14 @@ export class Observability {
     await this.#refreshShown();
   }
 
+  /** Resolves once every ended trace is stored (feedback needs its trace there). */
+  async stored(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
+  }
+
   /** Resolves once every ended trace is stored and the background evaluations are done. */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending);
+    await this.stored();
     await this.runner.whenIdle();
   }
 
