@@ -6,6 +6,7 @@
 import { NEW_CONVERSATION_TITLE, RETRIEVAL_SHARE, STREAM_CHECKPOINT_MS } from '../config';
 import {
   EngineError,
+  isEngineError,
   type ChatRequest,
   type EngineMessage,
   type ReadyEngine,
@@ -351,7 +352,9 @@ export class ChatSession {
           }
           if (answer.status === 'streaming') answer.status = abort.signal.aborted ? 'stopped' : 'complete';
         } catch (error) {
-          answer.status = 'error';
+          // An engine that died mid-answer interrupted it: what arrived is kept, and Retry asks again.
+          const died = isEngineError(error, 'worker-crashed') || isEngineError(error, 'device-lost');
+          answer.status = died && answer.content ? 'interrupted' : 'error';
           answer.error = error instanceof Error ? error.message : String(error);
         }
         await checkpoint;
@@ -367,7 +370,7 @@ export class ChatSession {
           ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
           cacheHit: false,
         },
-        ...(answer.status === 'error' ? { error: new Error(answer.error ?? 'The answer failed.') } : {}),
+        ...(answer.error ? { error: new Error(answer.error) } : {}),
       });
       this.#abort = null;
       this.generating = false;
