@@ -22,7 +22,9 @@ async function seedStorage(context: BrowserContext, data: StorageFixture): Promi
   const blank = appUrl('__seed');
   await page.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
   await page.goto(blank);
-  await page.evaluate(async (dump) => {
+  // Passed as text: the fixture's type is too deep for page.evaluate's argument typing.
+  await page.evaluate(async (text) => {
+    const dump = JSON.parse(text) as Record<string, Record<string, Array<{ key: IDBValidKey; value: unknown }>>>;
     const decode = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(decode);
       if (typeof value !== 'object' || value === null) return value;
@@ -49,7 +51,7 @@ async function seedStorage(context: BrowserContext, data: StorageFixture): Promi
       }
       db.close();
     }
-  }, data);
+  }, JSON.stringify(data));
   await page.close();
 }
 
@@ -84,6 +86,40 @@ describe('stored data from the first release', () => {
     await expect.poll(() => answers(page).count()).toBe(3);
     await waitForStatus(page, 'complete');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('two tabs on one conversation', () => {
+  test('a rename and messages from both tabs are all kept, whichever writes last', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const first = await openApp(browser, DEMO({ tps: 20 }), context);
+    await waitForReady(first.page);
+    await send(first.page, 'Written in the first tab');
+    await waitForStatus(first.page, 'complete');
+
+    const second = await context.newPage();
+    await second.goto(appUrl(DEMO({ tps: 20 })));
+    await expect.poll(() => sidebarTitles(second)).toEqual(['Written in the first tab']);
+    await second.getByRole('button', { name: 'Written in the first tab', exact: true }).click();
+    await expect.poll(() => answers(second).count()).toBe(1);
+
+    // The first tab streams an answer while the second renames the conversation.
+    await send(first.page, 'Another question');
+    await expect.poll(() => lastAnswer(first.page).getAttribute('data-status')).toBe('streaming');
+    await second.getByRole('button', { name: 'Rename “Written in the first tab”' }).click();
+    await second.getByRole('textbox', { name: 'New title' }).fill('Renamed in the second tab');
+    await second.getByRole('textbox', { name: 'New title' }).press('Enter');
+    await waitForStatus(first.page, 'complete');
+
+    // The second tab sees the new answer without a reload; the first keeps the rename.
+    await expect.poll(() => answers(second).count()).toBe(2);
+    await expect.poll(() => sidebarTitles(first.page)).toEqual(['Renamed in the second tab']);
+    for (const page of [first.page, second]) {
+      await page.reload();
+      await expect.poll(() => sidebarTitles(page)).toEqual(['Renamed in the second tab']);
+      await expect.poll(() => page.locator('article.message .text').count()).toBe(4);
+    }
     await context.close();
   });
 });
