@@ -29,6 +29,8 @@ export const ENGINE_CACHE = 'hearth-engines';
 
 export const pwaOptions: Partial<VitePWAOptions> = {
   registerType: 'prompt',
+  // The same minified, quiet service worker in every build, including the test suite's (which runs with NODE_ENV=test).
+  mode: 'production',
   // Registration happens in src/lib/pwa/register.ts (an inline script would break the CSP).
   injectRegister: false,
   includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
