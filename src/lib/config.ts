@@ -22,6 +22,9 @@ export const UNDO_WINDOW_MS = 8000;
 
 export const NEW_CONVERSATION_TITLE = 'New chat';
 
+/** Characters of a message shown before it is folded behind “Show all” (see chat/fold.ts). */
+export const FOLD_CHARS = 6000;
+
 /** Share of the context window (after the answer's room) that retrieved document passages may take. */
 export const RETRIEVAL_SHARE = 0.5;
 

@@ -25,6 +25,7 @@ import { PromptLibrary } from './prompts/library.svelte';
 import { RagClient, RagError, RagLibrary, type OpenedCitation, type TargetRef } from './rag';
 import { judgeEvaluator, Observability, openTraceRepository, type Complete, type Feedback, type Rating } from './observe';
 import { effectiveSampling, validateSampling } from './prompts/sampling';
+import { ensureStorage, type StorageMode } from './storage/availability';
 import { openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
 
@@ -50,8 +51,12 @@ export class Studio {
   /** A download that would not fit the storage quota, waiting for the user's decision. */
   quotaWarning: { modelId: string; message: string } | null = $state(null);
 
+  /** 'memory' when this browser refuses IndexedDB: everything works until the tab closes. */
+  storageMode: StorageMode = $state('persistent');
+
   readonly #repos: Repositories;
   readonly #channel: ChatChannel;
+  #storageErrorToast: number | null = null;
 
   private constructor(repos: Repositories, settings: Settings, choice: EngineChoice) {
     this.#repos = repos;
@@ -77,6 +82,7 @@ export class Studio {
           tone: 'error',
         }),
       onStorageError: (error) => this.#storageError(error),
+      onStorageRecovered: () => this.#storageRecovered(),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
       guard: this.guard,
     });
@@ -128,13 +134,17 @@ export class Studio {
   }
 
   /** Reads settings and the conversation list, then starts the engine in the background. */
-  static async open(repos: Repositories = openRepositories(), search: string = location.search): Promise<Studio> {
+  static async open(given?: Repositories, search: string = location.search): Promise<Studio> {
+    // Before any store opens: where IndexedDB is refused, an in-memory one takes its place.
+    const storageMode = given ? 'persistent' : await ensureStorage();
+    const repos = given ?? openRepositories();
     let settingsError: unknown = null;
     const settings = await repos.settings.load().catch((error: unknown) => {
       settingsError = error;
       return { ...DEFAULT_SETTINGS };
     });
     const studio = new Studio(repos, settings, chooseEngine(search, settings.engine));
+    studio.storageMode = storageMode;
     if (settingsError) studio.#storageError(settingsError);
     void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
     void studio.rag.refreshCollections();
@@ -474,11 +484,19 @@ export class Studio {
   }
 
   #storageError(error: unknown): void {
+    // One notice at a time: while storage stays full, every checkpoint of an answer fails again.
+    if (this.#storageErrorToast !== null && this.toasts.items.some((toast) => toast.id === this.#storageErrorToast)) return;
     const quota = error instanceof DOMException && error.name === 'QuotaExceededError';
     const message = quota
-      ? 'Browser storage is full: recent changes are kept in this tab but not saved. Free some space or delete old conversations.'
-      : `Could not save to browser storage: ${error instanceof Error ? error.message : String(error)}`;
-    this.toasts.show(message, { tone: 'error', durationMs: 0 });
+      ? 'Browser storage is full: recent changes are kept in this tab and saved once there is room. Free some space (delete old conversations or a downloaded model).'
+      : `Could not save to browser storage: ${error instanceof Error ? error.message : String(error)}. Recent changes are kept in this tab.`;
+    this.#storageErrorToast = this.toasts.show(message, { tone: 'error', durationMs: 0 });
+  }
+
+  #storageRecovered(): void {
+    if (this.#storageErrorToast !== null) this.toasts.dismiss(this.#storageErrorToast);
+    this.#storageErrorToast = null;
+    this.toasts.show('Saved: everything kept in this tab is stored again.', { tone: 'success' });
   }
 }
 

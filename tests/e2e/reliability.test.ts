@@ -123,3 +123,75 @@ describe('two tabs on one conversation', () => {
     await context.close();
   });
 });
+
+describe('storage faults', () => {
+  test('a full disk: one clear message, the chat goes on, and what was kept in the tab is saved once there is room', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Every IndexedDB write fails as a full disk makes it fail, while the page says so.
+    await context.addInitScript(() => {
+      const state = window as unknown as { __storageFull: boolean };
+      state.__storageFull = false;
+      for (const method of ['put', 'add'] as const) {
+        const original = IDBObjectStore.prototype[method];
+        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+          if (state.__storageFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return original.apply(this, args);
+        };
+      }
+    });
+    const { page, errors } = await openApp(browser, DEMO({ tps: 120 }), context);
+    const setFull = (full: boolean) => page.evaluate((value) => ((window as unknown as { __storageFull: boolean }).__storageFull = value), full);
+    await waitForReady(page);
+    await send(page, 'Before the disk filled up');
+    await waitForStatus(page, 'complete');
+
+    await setFull(true);
+    await send(page, 'While the disk is full');
+    await expect.poll(() => answers(page).count()).toBe(2);
+    await waitForStatus(page, 'complete');
+    const full = page.getByRole('alert').filter({ hasText: 'Browser storage is full' });
+    await expect.poll(() => full.count()).toBe(1);
+
+    await setFull(false);
+    await send(page, 'After some space was freed');
+    await expect.poll(() => answers(page).count()).toBe(3);
+    await waitForStatus(page, 'complete');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'stored again' }).count()).toBe(1);
+    expect(await full.count()).toBe(0);
+
+    await page.reload();
+    await waitForReady(page);
+    await page.getByRole('button', { name: 'Before the disk filled up', exact: true }).click();
+    await expect.poll(() => page.locator('article.message.user .text').allTextContents()).toEqual([
+      'Before the disk filled up',
+      'While the disk is full',
+      'After some space was freed',
+    ]);
+    expect(await answers(page).evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual(['complete', 'complete', 'complete']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a browser that refuses IndexedDB: the app works in memory and says nothing is being saved', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // As some private modes do: opening any database fails.
+    await context.addInitScript(() => {
+      IDBFactory.prototype.open = () => {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      };
+    });
+    const { page, errors } = await openApp(browser, DEMO({ tps: 120 }), context);
+    await waitForReady(page);
+    const notice = page.getByRole('alert').filter({ hasText: 'Nothing is being saved' });
+    await expect.poll(() => notice.count()).toBe(1);
+    await send(page, 'Kept only in this tab');
+    await waitForStatus(page, 'complete');
+    await expect.poll(() => sidebarTitles(page)).toEqual(['Kept only in this tab']);
+    await page.getByRole('button', { name: 'Rename “Kept only in this tab”' }).click();
+    await page.getByRole('textbox', { name: 'New title' }).fill('Renamed in memory');
+    await page.getByRole('textbox', { name: 'New title' }).press('Enter');
+    await expect.poll(() => sidebarTitles(page)).toEqual(['Renamed in memory']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -57,6 +57,8 @@ export interface SessionDeps {
   onSaved(conversation: Conversation): void;
   /** A save failed (e.g. storage full); the session keeps working in memory. */
   onStorageError(error: unknown): void;
+  /** A save succeeded after one failed: what was kept only in this tab is stored now. */
+  onStorageRecovered?(): void;
   /** Rate limits, token budgets and the response cache; without one, every request goes to the engine. */
   guard?: GenerationGuard;
   /** Records a trace of every generation (spans, settings, usage, timings); without one, nothing is traced. */
@@ -77,6 +79,9 @@ export class ChatSession {
   #persisted: boolean;
   /** Header fields changed here and not yet saved: a save writes only these over what is stored. */
   readonly #changedFields = new Set<HeaderField>();
+  /** Messages whose last write failed (storage full, say): written again with the next save. */
+  readonly #unsaved = new Set<string>();
+  #lastSaveFailed = false;
   /** Another tab changed this conversation while an answer was streaming here; re-read when it ends. */
   #reloadPending = false;
   #lastTimestamp = 0;
@@ -126,7 +131,7 @@ export class ChatSession {
     const question = this.#newMessage('user', content, 'complete');
     if (options.template) question.template = options.template;
     return this.#answer([...this.messages, question], { useCache: true }, () => {
-      if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.#setHeader('title', titleFrom(content));
+      if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.#setHeader('title', titleFrom(content, NEW_CONVERSATION_TITLE));
       this.messages.push(question);
     });
   }
@@ -430,16 +435,25 @@ export class ChatSession {
     const conversation = $state.snapshot(this.conversation);
     // A conversation not stored yet is written whole; afterwards only what changed here.
     const fields = this.#persisted ? new Set(this.#changedFields) : undefined;
+    const named = new Set(messages.map((message) => message.id));
+    const batch = [...this.messages.filter((message) => this.#unsaved.has(message.id) && !named.has(message.id)), ...messages];
     let stored: Conversation;
     try {
       stored = await this.#deps.repo.save(
         conversation,
-        messages.map((message) => $state.snapshot(message)),
+        batch.map((message) => $state.snapshot(message)),
         fields,
       );
     } catch (error) {
+      for (const message of batch) this.#unsaved.add(message.id);
+      this.#lastSaveFailed = true;
       this.#deps.onStorageError(error);
       return;
+    }
+    for (const message of batch) this.#unsaved.delete(message.id);
+    if (this.#lastSaveFailed) {
+      this.#lastSaveFailed = false;
+      this.#deps.onStorageRecovered?.();
     }
     for (const field of fields ?? this.#changedFields) this.#changedFields.delete(field);
     this.#persisted = true;

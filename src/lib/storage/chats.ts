@@ -60,18 +60,29 @@ export class ChatRepository {
     return this.store('readwrite', async (store) => {
       const key = conversationKey(conversation.id);
       let header = conversation;
+      let failure: unknown = null;
       if (changed) {
         const request = store.get(key);
         request.onsuccess = () => {
-          const stored = request.result === undefined ? undefined : upgrade<Conversation>(request.result, 'conversation');
-          if (stored) header = mergeHeader(stored, conversation, changed);
-          store.put(stamp(header), key);
+          // A throw here would escape as an uncaught error; abort instead, and report it below.
+          try {
+            const stored = request.result === undefined ? undefined : upgrade<Conversation>(request.result, 'conversation');
+            if (stored) header = mergeHeader(stored, conversation, changed);
+            store.put(stamp(header), key);
+          } catch (error) {
+            failure = error;
+            store.transaction.abort();
+          }
         };
       } else {
         store.put(stamp(conversation), key);
       }
       for (const message of messages) store.put(stamp(message), messageKey(message));
-      await promisifyRequest(store.transaction);
+      try {
+        await promisifyRequest(store.transaction);
+      } catch (error) {
+        throw failure ?? error;
+      }
       return header;
     });
   }

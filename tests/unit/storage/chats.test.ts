@@ -16,6 +16,26 @@ const message = (conversationId: string, id: string, createdAt: number, content 
 });
 
 describe('ChatRepository', () => {
+  test('a write refused while merging the header (storage full) rejects the save and writes nothing', async () => {
+    const store = freshStore();
+    const repo = new ChatRepository(store);
+    await repo.save(conversation('c', 100, 'Before'), [message('c', 'kept', 1)]);
+    const full: typeof store = (mode, callback) =>
+      store(mode, (objectStore) => {
+        // The header's put runs in a request callback; messages are put first, synchronously.
+        let puts = 0;
+        objectStore.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+          if (++puts > 1) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return IDBObjectStore.prototype.put.apply(this, args);
+        };
+        return callback(objectStore);
+      });
+    const refused = new ChatRepository(full).save(conversation('c', 200, 'After'), [message('c', 'lost', 2)], new Set(['title']));
+    await expect(refused).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect((await repo.getConversation('c'))?.title).toBe('Before');
+    expect((await repo.loadMessages('c')).map((item) => item.id)).toEqual(['kept']);
+  });
+
   test('lists conversations newest first, each with a schema version', async () => {
     const store = freshStore();
     const repo = new ChatRepository(store);
