@@ -431,7 +431,8 @@ export class ChatSession {
 
   /** Saves the given messages (and the conversation header) in one transaction. */
   async #save(messages: readonly ChatMessage[], touch = true): Promise<void> {
-    if (touch || !this.#persisted) this.conversation.updatedAt = this.#clock.now();
+    // Never back in time, even if the clock steps back: the list is ordered by it.
+    if (touch || !this.#persisted) this.conversation.updatedAt = Math.max(this.#clock.now(), this.conversation.updatedAt);
     const conversation = $state.snapshot(this.conversation);
     // A conversation not stored yet is written whole; afterwards only what changed here.
     const fields = this.#persisted ? new Set(this.#changedFields) : undefined;

@@ -49,7 +49,14 @@ export class SettingsRepository {
     const settings: Settings = { ...DEFAULT_SETTINGS };
     keys.forEach((key, index) => {
       if (!isSettingName(key)) return;
-      const { value } = upgrade<{ value: unknown }>(values[index], 'setting');
+      // A record this version cannot read (not a record, or another schema) is one bad setting:
+      // its default stands, and the user's other settings are still used.
+      let value: unknown;
+      try {
+        value = upgrade<{ value: unknown }>(values[index], 'setting').value;
+      } catch {
+        return;
+      }
       if (VALID[key](value)) Object.assign(settings, { [key]: value });
     });
     return settings;

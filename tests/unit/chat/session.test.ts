@@ -203,6 +203,23 @@ describe('ChatSession', () => {
     expect(new Set(times).size).toBe(times.length);
   });
 
+  test("the conversation's updatedAt never goes back, even if the clock does", async () => {
+    let now = 1000;
+    const { repo, deps } = setup({ tokens: ['x'] }, { clock: { now: () => now } });
+    const session = ChatSession.create(deps);
+    now = 999; // steps back before the conversation is first stored
+    await session.send('a');
+    expect(session.conversation.updatedAt).toBe(1000);
+    expect((await repo.getConversation(session.id))?.updatedAt).toBe(1000);
+    now = 5000;
+    await session.send('b');
+    now = 10;
+    await session.rename('later');
+    await session.send('c');
+    expect(session.conversation.updatedAt).toBe(5000);
+    expect((await repo.getConversation(session.id))?.updatedAt).toBe(5000);
+  });
+
   test('each answer records what was sent; the inspector rebuilds the exact messages', async () => {
     const { deps } = setup({ tokens: ['A'] });
     const session = ChatSession.create(deps);
