@@ -149,7 +149,7 @@ describe('recovery keeps the conversation', () => {
       const { page } = await openApp(browser, DEMO({ fail: `${fault}:6` }));
       await waitForReady(page);
       await send(page, 'Tell me something');
-      await waitForStatus(page, 'error');
+      await waitForStatus(page, 'interrupted');
       await page.getByText(words, { exact: false }).first().waitFor();
       expect(((await lastAnswer(page).locator('.text').textContent()) ?? '').length).toBeGreaterThan(5);
       await waitForReady(page);

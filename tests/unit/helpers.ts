@@ -23,11 +23,13 @@ export interface FakeEngineOptions {
   delayMs?: number;
   /** Throw after this many tokens. */
   failAfter?: number;
+  /** What is thrown at `failAfter`; a plain Error by default. */
+  failWith?: () => Error;
 }
 
 /** A ready engine that streams fixed tokens and records what it was asked. */
 export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & { requests: ChatRequest[] } {
-  const { tokens = ['Hello', ' there', '.'], delayMs = 0, failAfter } = options;
+  const { tokens = ['Hello', ' there', '.'], delayMs = 0, failAfter, failWith = () => new Error('engine exploded') } = options;
   const requests: ChatRequest[] = [];
   return {
     kind: 'scripted',
@@ -47,7 +49,7 @@ export function fakeReadyEngine(options: FakeEngineOptions = {}): ReadyEngine & 
         }
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (signal?.aborted) break;
-        if (failAfter !== undefined && sent >= failAfter) throw new Error('engine exploded');
+        if (failAfter !== undefined && sent >= failAfter) throw failWith();
         sent++;
         yield { type: 'delta', text: token };
       }

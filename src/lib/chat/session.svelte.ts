@@ -6,6 +6,7 @@
 import { NEW_CONVERSATION_TITLE, RETRIEVAL_SHARE, STREAM_CHECKPOINT_MS } from '../config';
 import {
   EngineError,
+  isEngineError,
   type ChatRequest,
   type EngineMessage,
   type ReadyEngine,
@@ -15,7 +16,7 @@ import {
 } from '../engine/protocol';
 import type { Admission, GenerationGuard, Outcome, Ticket } from '../guard/gate';
 import type { Trace, Tracer } from '../observe';
-import type { ChatRepository } from '../storage/chats';
+import type { ChatRepository, HeaderField } from '../storage/chats';
 import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
 import { answeredHistory, titleFrom } from './prompt';
@@ -74,6 +75,10 @@ export class ChatSession {
   #abort: AbortController | null = null;
   #running: Promise<void> | null = null;
   #persisted: boolean;
+  /** Header fields changed here and not yet saved: a save writes only these over what is stored. */
+  readonly #changedFields = new Set<HeaderField>();
+  /** Another tab changed this conversation while an answer was streaming here; re-read when it ends. */
+  #reloadPending = false;
   #lastTimestamp = 0;
   readonly #deps: SessionDeps;
   readonly #clock: Clock;
@@ -121,15 +126,14 @@ export class ChatSession {
     const question = this.#newMessage('user', content, 'complete');
     if (options.template) question.template = options.template;
     return this.#answer([...this.messages, question], { useCache: true }, () => {
-      if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.conversation.title = titleFrom(content);
+      if (this.isEmpty && this.conversation.title === NEW_CONVERSATION_TITLE) this.#setHeader('title', titleFrom(content));
       this.messages.push(question);
     });
   }
 
   /** This conversation's own settings; they apply from the next answer on. */
   async updateSettings(settings: Conversation['settings']): Promise<void> {
-    if (settings && Object.keys(settings).length > 0) this.conversation.settings = settings;
-    else delete this.conversation.settings;
+    this.#setHeader('settings', settings && Object.keys(settings).length > 0 ? settings : undefined);
     if (this.#persisted) await this.#save([], false);
   }
 
@@ -168,20 +172,23 @@ export class ChatSession {
 
   /** Renaming keeps the conversation's place in the list. An empty conversation is stored at its first message. */
   async rename(title: string): Promise<void> {
-    this.conversation.title = title;
+    this.#setHeader('title', title);
     if (this.#persisted) await this.#save([], false);
   }
 
   /** Turns JSON mode on (any JSON, or matching a schema) or off for this conversation's next answers. */
   async setResponseFormat(format: ResponseFormat | undefined): Promise<void> {
-    if (format) this.conversation.responseFormat = format;
-    else delete this.conversation.responseFormat;
+    this.#setHeader('responseFormat', format);
     if (this.#persisted) await this.#save([], false);
   }
 
   /** Re-reads messages written by another tab; a session that is generating keeps its own. */
   async reload(): Promise<void> {
-    if (this.generating) return;
+    if (this.generating) {
+      this.#reloadPending = true;
+      return;
+    }
+    this.#reloadPending = false;
     const stored = await this.#deps.repo.getConversation(this.id);
     if (!stored) return;
     this.conversation = stored;
@@ -195,6 +202,14 @@ export class ChatSession {
    * `commit` puts the messages in place, then the answer is added.
    */
   async #answer(history: readonly ChatMessage[], options: { useCache: boolean }, commit: () => void | Promise<void>): Promise<boolean> {
+    try {
+      return await this.#generate(history, options, commit);
+    } finally {
+      if (this.#reloadPending && !this.generating) await this.reload();
+    }
+  }
+
+  async #generate(history: readonly ChatMessage[], options: { useCache: boolean }, commit: () => void | Promise<void>): Promise<boolean> {
     const engine = this.#deps.engine();
     if (!engine) throw new EngineError('not-loaded', 'No model is loaded.');
     // Claimed before the first await, so a second send cannot start alongside.
@@ -351,7 +366,9 @@ export class ChatSession {
           }
           if (answer.status === 'streaming') answer.status = abort.signal.aborted ? 'stopped' : 'complete';
         } catch (error) {
-          answer.status = 'error';
+          // An engine that died mid-answer interrupted it: what arrived is kept, and Retry asks again.
+          const died = isEngineError(error, 'worker-crashed') || isEngineError(error, 'device-lost');
+          answer.status = died && answer.content ? 'interrupted' : 'error';
           answer.error = error instanceof Error ? error.message : String(error);
         }
         await checkpoint;
@@ -367,7 +384,7 @@ export class ChatSession {
           ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
           cacheHit: false,
         },
-        ...(answer.status === 'error' ? { error: new Error(answer.error ?? 'The answer failed.') } : {}),
+        ...(answer.error ? { error: new Error(answer.error) } : {}),
       });
       this.#abort = null;
       this.generating = false;
@@ -395,6 +412,12 @@ export class ChatSession {
     if (orphaned.length > 0) await this.#save(orphaned, false);
   }
 
+  #setHeader<K extends HeaderField>(field: K, value: Conversation[K] | undefined): void {
+    if (value === undefined) delete this.conversation[field];
+    else this.conversation[field] = value as Conversation[K];
+    this.#changedFields.add(field);
+  }
+
   #newMessage(role: ChatMessage['role'], content: string, status: ChatMessage['status']): ChatMessage {
     // Strictly increasing within this tab, so messages keep their order even if the clock steps back.
     this.#lastTimestamp = Math.max(this.#clock.now(), this.#lastTimestamp + 1);
@@ -405,16 +428,25 @@ export class ChatSession {
   async #save(messages: readonly ChatMessage[], touch = true): Promise<void> {
     if (touch || !this.#persisted) this.conversation.updatedAt = this.#clock.now();
     const conversation = $state.snapshot(this.conversation);
-    const saved = await this.#tryWrite(
-      this.#deps.repo.save(
+    // A conversation not stored yet is written whole; afterwards only what changed here.
+    const fields = this.#persisted ? new Set(this.#changedFields) : undefined;
+    let stored: Conversation;
+    try {
+      stored = await this.#deps.repo.save(
         conversation,
         messages.map((message) => $state.snapshot(message)),
-      ),
-    );
-    if (saved) {
-      this.#persisted = true;
-      this.#deps.onSaved(conversation);
+        fields,
+      );
+    } catch (error) {
+      this.#deps.onStorageError(error);
+      return;
     }
+    for (const field of fields ?? this.#changedFields) this.#changedFields.delete(field);
+    this.#persisted = true;
+    // What another tab changed in the header meanwhile shows here too; changes made here since the save stay.
+    const pending = Object.fromEntries([...this.#changedFields].map((field) => [field, this.conversation[field]]));
+    this.conversation = { ...stored, ...pending };
+    this.#deps.onSaved(stored);
   }
 
   async #tryWrite(write: Promise<void>): Promise<boolean> {

@@ -71,12 +71,28 @@ export class ChatRepository {
       .map((conversation) => ({ conversation, messages: byConversation.get(conversation.id) ?? [] }));
   }
 
-  /** Writes a conversation header and any changed messages atomically. */
-  async save(conversation: Conversation, messages: readonly ChatMessage[] = []): Promise<void> {
-    await this.store('readwrite', (store) => {
-      store.put(stamp(conversation), conversationKey(conversation.id));
+  /**
+   * Writes a conversation header and any changed messages atomically. With `changed`, only those
+   * header fields are taken from `conversation` and the rest from what is stored, read in the
+   * same transaction: another tab's rename or settings change made meanwhile is kept.
+   */
+  async save(conversation: Conversation, messages: readonly ChatMessage[] = [], changed?: ReadonlySet<HeaderField>): Promise<Conversation> {
+    return this.store('readwrite', async (store) => {
+      const key = conversationKey(conversation.id);
+      let header = conversation;
+      if (changed) {
+        const request = store.get(key);
+        request.onsuccess = () => {
+          const stored = request.result === undefined ? undefined : upgrade<Conversation>(request.result, 'conversation');
+          if (stored) header = mergeHeader(stored, conversation, changed);
+          store.put(stamp(header), key);
+        };
+      } else {
+        store.put(stamp(conversation), key);
+      }
       for (const message of messages) store.put(stamp(message), messageKey(message));
-      return promisifyRequest(store.transaction);
+      await promisifyRequest(store.transaction);
+      return header;
     });
   }
 
@@ -114,6 +130,19 @@ export class ChatRepository {
       return promisifyRequest(store.transaction);
     });
   }
+}
+
+/** The header fields a session changes; `id` and `createdAt` never change. */
+export type HeaderField = Exclude<keyof Conversation, 'id' | 'createdAt'>;
+
+function mergeHeader(stored: Conversation, mine: Conversation, changed: ReadonlySet<HeaderField>): Conversation {
+  const merged: Record<string, unknown> = { ...stored, updatedAt: Math.max(stored.updatedAt, mine.updatedAt) };
+  for (const field of changed) {
+    if (field === 'updatedAt') continue;
+    if (mine[field] === undefined) delete merged[field];
+    else merged[field] = mine[field];
+  }
+  return merged as unknown as Conversation;
 }
 
 function byNewest(a: Conversation, b: Conversation): number {

@@ -11,20 +11,25 @@ export class SchemaError extends Error {
   override readonly name = 'SchemaError';
 }
 
-type Migration = (record: Record<string, unknown>) => Record<string, unknown>;
+export type Migration = (record: Record<string, unknown>) => Record<string, unknown>;
 
 /** MIGRATIONS[n] turns a version-n record into a version-(n+1) record. */
-const MIGRATIONS: Record<number, Migration> = {};
+const MIGRATIONS: Readonly<Record<number, Migration>> = {};
 
 export function upgrade<T>(record: unknown, what: string): T {
+  return upgradeWith<T>(record, what, MIGRATIONS, SCHEMA_VERSION);
+}
+
+/** `upgrade` with given migrations and target version, so the migration path is tested before it is needed. */
+export function upgradeWith<T>(record: unknown, what: string, migrations: Readonly<Record<number, Migration>>, target: number): T {
   if (typeof record !== 'object' || record === null) throw new SchemaError(`A stored ${what} is not an object.`);
   let current = record as Record<string, unknown>;
   let version = typeof current.schema === 'number' ? current.schema : 0;
-  if (version > SCHEMA_VERSION) {
+  if (version > target) {
     throw new SchemaError(`A stored ${what} was written by a newer version of Hearth (schema ${version}); please update the app.`);
   }
-  while (version < SCHEMA_VERSION) {
-    const migrate = MIGRATIONS[version];
+  while (version < target) {
+    const migrate = migrations[version];
     if (!migrate) throw new SchemaError(`A stored ${what} has schema ${version}, which this version cannot read.`);
     current = { ...migrate(current), schema: version + 1 };
     version++;

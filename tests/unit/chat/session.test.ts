@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { ChatSession, type SessionDeps } from '../../../src/lib/chat/session.svelte';
 import { DEFAULT_LIMITS, DEFAULT_SAMPLING, NEW_CONVERSATION_TITLE, STREAM_CHECKPOINT_MS } from '../../../src/lib/config';
-import type { ReadyEngine } from '../../../src/lib/engine/protocol';
+import { EngineError, type ReadyEngine } from '../../../src/lib/engine/protocol';
 import { memoryCoordination } from '../../../src/lib/guard/coordination';
 import { Gate } from '../../../src/lib/guard/gate';
 import type { Limits } from '../../../src/lib/guard/limits';
@@ -98,6 +98,30 @@ describe('ChatSession', () => {
     expect(answer.content.length).toBeLessThan(6);
     expect(session.generating).toBe(false);
     expect((await repo.loadMessages(session.id))[1]).toMatchObject({ status: 'stopped', content: answer.content });
+  });
+
+  test('an engine that dies mid-answer leaves it interrupted, with what arrived and why', async () => {
+    const crash = () => new EngineError('worker-crashed', 'The engine worker stopped.');
+    const { repo, deps, setEngine } = setup({ tokens: ['a', 'b', 'c'], failAfter: 2, failWith: crash });
+    const session = ChatSession.create(deps);
+    await session.send('q');
+    expect(session.messages[1]).toMatchObject({ status: 'interrupted', content: 'ab', error: 'The engine worker stopped.' });
+    expect((await repo.loadMessages(session.id))[1]).toMatchObject({ status: 'interrupted', content: 'ab' });
+    expect(session.generating).toBe(false);
+
+    setEngine(fakeReadyEngine({ tokens: ['whole'] }));
+    expect(await session.regenerate()).toBe(true);
+    expect(session.messages.map((message) => [message.content, message.status])).toEqual([
+      ['q', 'complete'],
+      ['whole', 'complete'],
+    ]);
+  });
+
+  test('an engine that dies before the first token is an error, not an interruption', async () => {
+    const { deps } = setup({ tokens: ['a'], failAfter: 0, failWith: () => new EngineError('device-lost', 'The GPU was reset.') });
+    const session = ChatSession.create(deps);
+    await session.send('q');
+    expect(session.messages[1]).toMatchObject({ status: 'error', content: '', error: 'The GPU was reset.' });
   });
 
   test('an engine failure is kept inline with what arrived; retry replaces it', async () => {
