@@ -36,7 +36,7 @@ export function parseBackupText(input: string): ParsedBackup {
     value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? ` (${error.message})` : '';
-    throw new BackupError(`This file is not complete JSON: it may have been cut off while saving or copying, or changed by hand${detail}. Nothing was restored.`);
+    throw new BackupError(`This file is not complete JSON: it may have been cut off while saving or copying, or changed by hand${detail}.`);
   }
   return parseBackupValue(value);
 }
