@@ -35,8 +35,13 @@ export function describeChanges(counts: RestoreCounts, traces: number): string[]
   if (traces > 0) lines.push(`Add up to ${plural(traces, 'trace')} (those already here are skipped)`);
   if (counts.settings === 'restored' || counts.limits === 'restored') lines.push('Restore the settings and limits');
   else if (counts.settings === 'kept' || counts.limits === 'kept') lines.push('Keep this browser’s settings and limits (they are restored only into an empty browser)');
-  const unchanged = c.unchanged + t.unchanged + p.unchanged + counts.documents.unchanged;
-  if (unchanged > 0) lines.push(`Leave ${plural(unchanged, 'record')} that ${unchanged === 1 ? 'is' : 'are'} already here as ${unchanged === 1 ? 'it is' : 'they are'}`);
+  const alreadyHere = [
+    ...(c.unchanged > 0 ? [plural(c.unchanged, 'conversation')] : []),
+    ...(t.unchanged > 0 ? [plural(t.unchanged, 'template')] : []),
+    ...(p.unchanged > 0 ? [plural(p.unchanged, 'persona')] : []),
+    ...(counts.documents.unchanged > 0 ? [plural(counts.documents.unchanged, 'document')] : []),
+  ];
+  if (alreadyHere.length > 0) lines.push(`Leave what is already here as it is: ${alreadyHere.join(', ')}`);
   return lines;
 }
 
