@@ -1,7 +1,9 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './config/csp.ts';
 import { modelCatalog } from './config/model-catalog.ts';
+import { pwaOptions } from './config/pwa.ts';
 
 function csp(): Plugin {
   let mode: 'build' | 'serve' = 'build';
@@ -19,7 +21,7 @@ function csp(): Plugin {
 export default defineConfig({
   // Relative base: the build runs from any sub-path of any static host.
   base: './',
-  plugins: [svelte(), csp(), modelCatalog()],
+  plugins: [svelte(), csp(), modelCatalog(), VitePWA(pwaOptions)],
   worker: { format: 'es', plugins: () => [modelCatalog()] },
   build: {
     target: 'es2022',

@@ -149,8 +149,10 @@ export class Studio {
     if (settingsError) studio.#storageError(settingsError);
     void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
     void studio.rag.refreshCollections();
-    await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
+    // The engine starts at once, alongside reading the conversations: its chunks and worker
+    // are the longest part of start-up, and nothing in it waits for the chat list.
     void studio.#startEngine();
+    await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
     return studio;
   }
 

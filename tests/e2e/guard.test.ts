@@ -88,7 +88,7 @@ describe('limits, budgets and the response cache', () => {
 
     const second = await openApp(browser, DEMO({ tps: 400 }), context);
     await second.page.getByRole('heading', { name: 'Hearth is using the GPU in another tab' }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => meter(second.page).getAttribute('aria-label')).toBe('Limits: 0 of 360 tokens used today');
+    await expect.poll(() => meter(second.page).getAttribute('aria-label')).toBe('Limits: 0 / 360 tokens used today');
 
     await send(first.page, 'Spend some tokens');
     await waitForStatus(first.page, 'complete');

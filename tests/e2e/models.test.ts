@@ -21,7 +21,9 @@ async function openModels(page: Page): Promise<void> {
   await page.locator('li.row').first().waitFor();
 }
 
-const modelButton = (page: Page, id: string) => page.getByRole('button', { name: `Load ${id}`, exact: true });
+/** A model's button in the picker; its name starts with what it does (Download, Load, Try anyway: load, Loaded). */
+const modelButton = (page: Page, id: string) =>
+  page.getByRole('button', { name: new RegExp(`^(?:Download|Load|Try anyway: load|Loaded) ${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
 const headerModel = (page: Page) => page.locator('header button.model .name');
 const loadDetail = (page: Page) => page.getByTestId('load-detail');
 

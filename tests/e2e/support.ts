@@ -105,7 +105,7 @@ export const limitsMeter = (page: Page) => page.getByRole('button', { name: /^Li
 export const limitsDialog = (page: Page) => page.getByRole('dialog', { name: 'Limits' });
 
 /**
- * Today's tokens as the header meter states them, e.g. "Limits: 110 of 360 tokens used today";
+ * Today's tokens as the header meter states them, e.g. "Limits: 110 / 360 tokens used today";
  * null while an answer still holds a reservation, whose real usage is not known yet.
  */
 export async function usedToday(page: Page): Promise<number | null> {

@@ -89,6 +89,9 @@ function wrap(pre: HTMLElement, fence: string, treeToggle: boolean): void {
   block.append(header);
   pre.before(block);
   block.append(pre);
+  // Long lines scroll sideways: keyboard users scroll the code by focusing it.
+  pre.tabIndex = 0;
+  pre.setAttribute('aria-label', `Code${fence ? `, ${fence.slice(0, 24)}` : ''}`);
 }
 
 function button(document: Document, action: CodeAction, text: string, label: string, extra: Record<string, string> = {}): HTMLButtonElement {
