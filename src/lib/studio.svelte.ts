@@ -2,6 +2,8 @@
  * The composition root: storage, the engine, conversations and notices, wired together once.
  * Components receive this object and call its methods; they hold no logic of their own.
  */
+import { backupRepositories, openBackupStores, type RestoreCounts } from './backup';
+import { Backups } from './backup/backups.svelte';
 import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
 import { toAnswerRetrieval } from './chat/retrieval';
@@ -23,7 +25,7 @@ import { saveFile } from './files/save';
 import { Toasts } from './notify/toasts.svelte';
 import { PromptLibrary } from './prompts/library.svelte';
 import { RagClient, RagError, RagLibrary, type OpenedCitation, type TargetRef } from './rag';
-import { judgeEvaluator, Observability, openTraceRepository, type Complete, type Feedback, type Rating } from './observe';
+import { APP_VERSION, judgeEvaluator, Observability, openTraceRepository, type Complete, type Feedback, type Rating } from './observe';
 import { effectiveSampling, validateSampling } from './prompts/sampling';
 import { ensureStorage, type StorageMode } from './storage/availability';
 import { openRepositories, type Repositories } from './storage/db';
@@ -44,6 +46,8 @@ export class Studio {
   feedback: ReadonlyMap<string, Feedback> = $state.raw(new Map());
   /** Rate limits, token budgets and the response cache, shared with the other tabs. */
   readonly guard: Guard;
+  /** Backups of everything, restores, and exports of one conversation. */
+  readonly backups: Backups;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
   /** The model picker's data, created when the picker first opens. */
@@ -70,6 +74,13 @@ export class Studio {
       onError: (error) => this.toasts.show(`Tracing failed: ${error instanceof Error ? error.message : String(error)}`, { tone: 'error' }),
     });
     this.guard = new Guard({ store: repos.guard, coordination: browserCoordination() });
+    this.backups = new Backups({
+      repos: () => backupRepositories(openBackupStores()),
+      appVersion: APP_VERSION,
+      save: saveFile,
+      onRestored: (counts) => this.#afterRestore(counts),
+      personaName: (personaId) => (personaId ? this.prompts.persona(personaId).name : undefined),
+    });
     this.chats = new Chats({
       repo: repos.chats,
       engine: () => this.engine.ready,
@@ -403,6 +414,16 @@ export class Studio {
     const context = await this.rag.query(question, { tokenBudget, targets, excluded: new Set(conversation.settings?.excludedChunks ?? []) });
     if (context.candidates.length === 0) return null;
     return { block: context.block, retrieval: toAnswerRetrieval(context) };
+  }
+
+  /** A restore wrote to storage: everything shown is read again, here and in the other tabs. */
+  async #afterRestore(counts: RestoreCounts): Promise<void> {
+    if (counts.settings === 'restored') this.settings = await this.#repos.settings.load();
+    await Promise.all([this.prompts.load(), this.chats.refresh(null), this.guard.refresh(), this.rag.refreshCollections(), this.observe.loadLeaderboard()]);
+    // An empty new chat was open: show the newest restored conversation instead.
+    const newest = this.chats.conversations[0];
+    if (newest && (!this.chats.active || this.chats.active.isEmpty)) await this.chats.select(newest.id);
+    this.#channel.broadcast(null);
   }
 
   async clearAll(): Promise<void> {

@@ -76,9 +76,18 @@ export class RevisionConflict extends Error {
   override readonly name = 'RevisionConflict';
 }
 
-const targetKey = (target: TargetRef): Key => ['target', target.kind, target.id];
+export const targetRecordKey = (target: TargetRef): Key => ['target', target.kind, target.id];
 const docKey = (kind: 'document' | 'text' | 'chunks', target: TargetRef, docId: string): Key => [kind, target.kind, target.id, docId];
-const indexKey = (target: TargetRef): Key => ['index', target.kind, target.id];
+export const indexKey = (target: TargetRef): Key => ['index', target.kind, target.id];
+
+/** The three records of one stored document, keyed as `commit` writes them (backups write the same). */
+export function documentRecords(target: TargetRef, { document, text, spans }: StoredDocument): Array<[Key, unknown]> {
+  return [
+    [docKey('document', target, document.id), stamp(document)],
+    [docKey('text', target, document.id), stamp<TextRecord>({ docId: document.id, text })],
+    [docKey('chunks', target, document.id), stamp<ChunksRecord>({ docId: document.id, spans })],
+  ];
+}
 // In IndexedDB's key order arrays sort after every number and string, so `[...prefix, []]` closes a prefix range.
 const prefixRange = (...prefix: IDBValidKey[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);
 const ofTarget = (kind: 'document' | 'text' | 'chunks', target: TargetRef): IDBKeyRange => prefixRange(kind, target.kind, target.id);
@@ -100,8 +109,14 @@ export class RagRepository {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Every conversation's and collection's record (for backups). */
+  async targets(): Promise<TargetRecord[]> {
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('target'))));
+    return records.map((raw) => upgrade<TargetRecord>(raw, 'document target'));
+  }
+
   async target(target: TargetRef): Promise<TargetRecord | undefined> {
-    const raw = await this.store('readonly', (store) => promisifyRequest(store.get(targetKey(target))));
+    const raw = await this.store('readonly', (store) => promisifyRequest(store.get(targetRecordKey(target))));
     return raw === undefined ? undefined : upgrade<TargetRecord>(raw, 'document target');
   }
 
@@ -119,7 +134,7 @@ export class RagRepository {
   async load(target: TargetRef): Promise<StoredTarget> {
     const [record, documents, texts, chunks, index] = await this.store('readonly', (store) =>
       Promise.all([
-        promisifyRequest(store.get(targetKey(target))),
+        promisifyRequest(store.get(targetRecordKey(target))),
         promisifyRequest(store.getAll(ofTarget('document', target))),
         promisifyRequest(store.getAll(ofTarget('text', target))),
         promisifyRequest(store.getAll(ofTarget('chunks', target))),
@@ -157,7 +172,7 @@ export class RagRepository {
         transaction.oncomplete = () => resolve(revision);
         transaction.onabort = () => reject(outcome instanceof RevisionConflict ? outcome : storageError(outcome ?? transaction.error));
         transaction.onerror = (event) => event.preventDefault();
-        const read = store.get(targetKey(target));
+        const read = store.get(targetRecordKey(target));
         read.onsuccess = () => {
           try {
             const current = read.result === undefined ? undefined : upgrade<TargetRecord>(read.result, 'document target');
@@ -171,14 +186,12 @@ export class RagRepository {
               revision,
               documentCount: change.documentCount,
             };
-            store.put(stamp(record), targetKey(target));
+            store.put(stamp(record), targetRecordKey(target));
             for (const docId of change.remove) {
               for (const kind of ['document', 'text', 'chunks'] as const) store.delete(docKey(kind, target, docId));
             }
-            for (const { document, text, spans } of change.put) {
-              store.put(stamp(document), docKey('document', target, document.id));
-              store.put(stamp<TextRecord>({ docId: document.id, text }), docKey('text', target, document.id));
-              store.put(stamp<ChunksRecord>({ docId: document.id, spans }), docKey('chunks', target, document.id));
+            for (const stored of change.put) {
+              for (const [key, value] of documentRecords(target, stored)) store.put(value, key);
             }
             if (change.index) store.put(stamp(change.index), indexKey(target));
           } catch (error) {
@@ -193,7 +206,7 @@ export class RagRepository {
   /** Removes a target and everything in it, in one transaction. */
   async deleteTarget(target: TargetRef): Promise<void> {
     await this.store('readwrite', (store) => {
-      store.delete(targetKey(target));
+      store.delete(targetRecordKey(target));
       store.delete(indexKey(target));
       for (const kind of ['document', 'text', 'chunks'] as const) store.delete(ofTarget(kind, target));
       return promisifyRequest(store.transaction);

@@ -14,8 +14,8 @@ import { stamp, upgrade } from './schema';
 
 type Key = IDBValidKey[];
 
-const conversationKey = (id: string): Key => ['conversation', id];
-const messageKey = (message: Pick<ChatMessage, 'conversationId' | 'createdAt' | 'id'>): Key => [
+export const conversationKey = (id: string): Key => ['conversation', id];
+export const messageKey = (message: Pick<ChatMessage, 'conversationId' | 'createdAt' | 'id'>): Key => [
   'message',
   message.conversationId,
   message.createdAt,
@@ -24,6 +24,7 @@ const messageKey = (message: Pick<ChatMessage, 'conversationId' | 'createdAt' | 
 // In IndexedDB's key order arrays sort after every number and string, so `[...prefix, []]` closes a prefix range.
 const prefixRange = (...prefix: IDBValidKey[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);
 const ALL_CONVERSATIONS = prefixRange('conversation');
+const ALL_MESSAGES = prefixRange('message');
 const messagesOf = (conversationId: string): IDBKeyRange => prefixRange('message', conversationId);
 
 /** Everything a deletion removed, so Undo can put it back exactly. */
@@ -49,6 +50,25 @@ export class ChatRepository {
   async loadMessages(conversationId: string): Promise<ChatMessage[]> {
     const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(messagesOf(conversationId))));
     return records.map((record) => upgrade<ChatMessage>(record, 'message'));
+  }
+
+  /** Every conversation with its messages, read in one transaction (a consistent snapshot, for backups). */
+  async loadAll(): Promise<Array<{ conversation: Conversation; messages: ChatMessage[] }>> {
+    const [headers, records] = await this.store('readonly', (store) =>
+      Promise.all([promisifyRequest(store.getAll(ALL_CONVERSATIONS)), promisifyRequest(store.getAll(ALL_MESSAGES))]),
+    );
+    const byConversation = new Map<string, ChatMessage[]>();
+    // Keys sort messages by conversation, then time: each list comes out in order.
+    for (const record of records) {
+      const message = upgrade<ChatMessage>(record, 'message');
+      const list = byConversation.get(message.conversationId);
+      if (list) list.push(message);
+      else byConversation.set(message.conversationId, [message]);
+    }
+    return headers
+      .map((record) => upgrade<Conversation>(record, 'conversation'))
+      .sort(byNewest)
+      .map((conversation) => ({ conversation, messages: byConversation.get(conversation.id) ?? [] }));
   }
 
   /**

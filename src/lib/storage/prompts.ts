@@ -9,6 +9,8 @@ import type { PromptTemplate } from '../prompts/versions';
 import { stamp, upgrade } from './schema';
 
 const range = (kind: string): IDBKeyRange => IDBKeyRange.bound([kind], [kind, []]);
+export const templateKey = (id: string): IDBValidKey[] => ['template', id];
+export const personaKey = (id: string): IDBValidKey[] => ['persona', id];
 
 export class PromptRepository {
   constructor(private readonly store: UseStore) {}
@@ -26,18 +28,18 @@ export class PromptRepository {
   /** Writes templates and personas in one transaction: all of them, or none. */
   async save(items: { templates?: readonly PromptTemplate[]; personas?: readonly Persona[] }): Promise<void> {
     await this.store('readwrite', (store) => {
-      for (const template of items.templates ?? []) store.put(stamp(template), ['template', template.id]);
-      for (const persona of items.personas ?? []) store.put(stamp(persona), ['persona', persona.id]);
+      for (const template of items.templates ?? []) store.put(stamp(template), templateKey(template.id));
+      for (const persona of items.personas ?? []) store.put(stamp(persona), personaKey(persona.id));
       return promisifyRequest(store.transaction);
     });
   }
 
   async deleteTemplate(id: string): Promise<void> {
-    await this.#delete(['template', id]);
+    await this.#delete(templateKey(id));
   }
 
   async deletePersona(id: string): Promise<void> {
-    await this.#delete(['persona', id]);
+    await this.#delete(personaKey(id));
   }
 
   async #delete(key: IDBValidKey[]): Promise<void> {

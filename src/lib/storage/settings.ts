@@ -37,7 +37,10 @@ const VALID: { [K in keyof Settings]: (value: unknown) => value is Settings[K] }
     Object.entries(value).every(([key, number]) => SAMPLING_KEYS.includes(key as keyof SamplingSettings) && Number.isFinite(number)),
 };
 
-const isSettingName = (key: IDBValidKey): key is keyof Settings => typeof key === 'string' && key in VALID;
+export const isSettingName = (key: unknown): key is keyof Settings => typeof key === 'string' && Object.hasOwn(VALID, key);
+
+/** Whether a value (stored, or from a backup) has the shape setting `name` needs. */
+export const isValidSetting = <K extends keyof Settings>(name: K, value: unknown): value is Settings[K] => VALID[name](value);
 
 export class SettingsRepository {
   constructor(private readonly store: UseStore) {}
