@@ -6,6 +6,7 @@
 import { NEW_CONVERSATION_TITLE, RETRIEVAL_SHARE, STREAM_CHECKPOINT_MS } from '../config';
 import {
   EngineError,
+  isEngineError,
   type ChatRequest,
   type EngineMessage,
   type ReadyEngine,
@@ -13,7 +14,9 @@ import {
   type SamplingSettings,
   type TokenUsage,
 } from '../engine/protocol';
+import type { Screening } from '../endpoint/pii-gate';
 import type { Admission, GenerationGuard, Outcome, Ticket } from '../guard/gate';
+import { redactPii } from '../observe/eval/pii';
 import type { ChatRepository } from '../storage/chats';
 import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
@@ -29,7 +32,7 @@ export interface PreparedRequest {
 }
 
 /** What an answer records about how it was asked. */
-type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format' | 'retrieval'>;
+type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format' | 'retrieval' | 'redacted'>;
 
 /** Sources found for a question: the text to put into the prompt, and the record kept with the answer. */
 export interface Retrieved {
@@ -57,6 +60,13 @@ export interface SessionDeps {
   onStorageError(error: unknown): void;
   /** Rate limits, token budgets and the response cache; without one, every request goes to the engine. */
   guard?: GenerationGuard;
+  /**
+   * What may leave the device: a request about to go to `engine` is sent as is, with personal
+   * data redacted, or not at all (see endpoint/pii-gate.ts). Without one, everything is sent.
+   */
+  screen?(engine: ReadyEngine, request: ChatRequest): Screening;
+  /** A request was refused by `screen`; the message says why. */
+  onBlocked?(message: string): void;
   clock?: Clock;
   newId?: () => string;
 }
@@ -139,7 +149,8 @@ export class ChatSession {
       if (!message) return null;
       messages.push({ role: message.role, content: message.content });
     }
-    return messages;
+    // Redaction is deterministic: redacting again gives exactly the text that was sent.
+    return answer.redacted ? messages.map((message) => ({ ...message, content: redactPii(message.content) })) : messages;
   }
 
   /**
@@ -225,11 +236,20 @@ export class ChatSession {
       promptTokens: fit.promptTokens,
       contextWindow: prepared.contextWindow,
     } satisfies RequestRecord;
-    const request: ChatRequest = {
+    const composed: ChatRequest = {
       messages: [...(system ? [system] : []), ...fit.kept.map((message) => ({ role: message.role, content: message.content }))],
       sampling: prepared.sampling,
       ...(responseFormat ? { responseFormat } : {}),
     };
+    const screening = this.#deps.screen?.(engine, composed);
+    if (screening?.kind === 'block') {
+      // Nothing is sent or added: the message stays in the composer, to be edited.
+      this.generating = false;
+      this.#deps.onBlocked?.(screening.message);
+      return false;
+    }
+    const request = screening?.request ?? composed;
+    if (screening?.redacted.length) meta.redacted = screening.redacted;
     const admission = await this.#admit(engine, request, options.useCache);
     if (admission?.kind === 'refused') {
       this.generating = false;
@@ -314,6 +334,8 @@ export class ChatSession {
         } catch (error) {
           answer.status = 'error';
           answer.error = error instanceof Error ? error.message : String(error);
+          // The server said when to come back: the guard holds every request to it until then.
+          if (isEngineError(error, 'rate-limited') && error.retryAt !== undefined) await this.#hold(engine, error.retryAt);
         }
         await checkpoint;
       });
@@ -322,6 +344,14 @@ export class ChatSession {
       this.generating = false;
       const cacheable = answer.status === 'complete' && answer.finishReason === 'stop';
       await Promise.all([this.#save([answer]), ticket && this.#finish(ticket, { usage, streamed, answer: cacheable ? answer.content : null })]);
+    }
+  }
+
+  async #hold(engine: ReadyEngine, until: number): Promise<void> {
+    try {
+      await this.#deps.guard?.holdUntil?.(engine.kind, until);
+    } catch (error) {
+      this.#deps.onStorageError(error);
     }
   }
 
