@@ -8,6 +8,8 @@ import { toAnswerRetrieval } from './chat/retrieval';
 import type { ChatSession, PreparedRequest, Retrieved } from './chat/session.svelte';
 import type { AnswerSource, Conversation } from './chat/types';
 import { DEFAULT_SAMPLING, FIXED_SEED, UNDO_WINDOW_MS } from './config';
+import { allowedEndpointOrigin } from './endpoint/csp';
+import { Endpoint } from './endpoint/endpoint.svelte';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
@@ -16,6 +18,7 @@ import { describeLoadFailure } from './engine/errors';
 import { defaultModelId } from './engine/models';
 import { ggufCatalog } from './engine/gguf-catalog';
 import { GGUF_PREFIX, ggufDisplayName, huggingFaceUrl } from './engine/gguf-ids';
+import { isRemoteModelId } from './engine/remote-ids';
 import { browserCoordination } from './guard/coordination';
 import { Guard } from './guard/guard.svelte';
 import type { Limits } from './guard/limits';
@@ -37,6 +40,8 @@ export class Studio {
   readonly rag: RagLibrary;
   /** Rate limits, token budgets and the response cache, shared with the other tabs. */
   readonly guard: Guard;
+  /** The user's own OpenAI-compatible server, if they set one up. */
+  readonly endpoint: Endpoint;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
   /** The model picker's data, created when the picker first opens. */
@@ -51,6 +56,7 @@ export class Studio {
     this.#repos = repos;
     this.settings = settings;
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
+    this.endpoint = new Endpoint({ repo: repos.endpoint, allowedOrigin: allowedEndpointOrigin() });
     this.engine = this.#createEngine(choice);
     this.prompts = new PromptLibrary({ repo: repos.prompts });
     this.rag = new RagLibrary(new RagClient());
@@ -67,6 +73,9 @@ export class Studio {
       onStorageError: (error) => this.#storageError(error),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
       guard: this.guard,
+      // Prompts leave the device only for the user's endpoint: its PII setting decides what goes.
+      screen: (engine, request) => this.endpoint.screen(engine, request),
+      onBlocked: (message) => this.toasts.show(message, { tone: 'error', durationMs: 15_000 }),
     });
   }
 
@@ -126,7 +135,11 @@ export class Studio {
     if (settingsError) studio.#storageError(settingsError);
     void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
     void studio.rag.refreshCollections();
-    await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
+    await Promise.all([
+      studio.chats.init(),
+      studio.prompts.load().catch((error: unknown) => studio.#storageError(error)),
+      studio.endpoint.load().catch((error: unknown) => studio.#storageError(error)),
+    ]);
     void studio.#startEngine();
     return studio;
   }
@@ -137,7 +150,8 @@ export class Studio {
    */
   async loadModel(modelId: string = this.suggestedModelId, options: { force?: boolean; takeOver?: boolean } = {}): Promise<void> {
     this.quotaWarning = null;
-    if (!options.force) {
+    // A remote model downloads nothing.
+    if (!options.force && !isRemoteModelId(modelId)) {
       const warning = await this.#quotaProblem(modelId);
       if (warning) {
         this.quotaWarning = { modelId, message: warning };
@@ -326,7 +340,7 @@ export class Studio {
   }
 
   #createEngine(choice: EngineChoice): EngineHost {
-    return new EngineHost(choice, { onEvent: (event) => this.#onEngineEvent(event) });
+    return new EngineHost(choice, { onEvent: (event) => this.#onEngineEvent(event), remote: this.endpoint });
   }
 
   /**
@@ -338,6 +352,11 @@ export class Studio {
     await engine.init();
     if (engine.state.phase !== 'idle') return;
     const modelId = this.suggestedModelId;
+    // The last remote model is "cached" when its endpoint can be asked without the user (no locked key).
+    if (isRemoteModelId(modelId)) {
+      if (this.endpoint.usable) await this.loadModel(modelId);
+      return;
+    }
     const cached = await engine
       .cache()
       .then((cache) => cache.has(modelId))

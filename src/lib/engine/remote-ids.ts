@@ -14,7 +14,7 @@ export const remoteModelId = (name: string): string => `${REMOTE_PREFIX}${name}`
 export const remoteModelName = (modelId: string): string | null => (isRemoteModelId(modelId) && modelId.length > REMOTE_PREFIX.length ? modelId.slice(REMOTE_PREFIX.length) : null);
 
 /** Hosts where plain http is accepted: this computer only (see config/csp.ts). */
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK = new Set(['localhost', '127.0.0.1']);
 
 export type ApiBase = { ok: true; apiBase: string; origin: string } | { ok: false; reason: string };
 
@@ -36,6 +36,8 @@ export function resolveApiBase(input: string): ApiBase {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'The address must start with http:// or https://.' };
   if (url.username || url.password) return { ok: false, reason: 'Put the API key in its own field, not in the address: addresses are shown on screen and kept in plain text.' };
   if (url.search || url.hash) return { ok: false, reason: 'The address must not have a query (?…) or a fragment (#…).' };
+  // A Content-Security-Policy cannot name an IPv6 address, so the page could not allow it.
+  if (url.hostname.startsWith('[')) return { ok: false, reason: 'Use a host name or an IPv4 address (127.0.0.1 for this computer): the page’s security policy cannot name IPv6 addresses.' };
   if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
     return {
       ok: false,
@@ -48,6 +50,5 @@ export function resolveApiBase(input: string): ApiBase {
 }
 
 function isLoopbackHost(text: string): boolean {
-  const host = text.replace(/[/:].*$/, '');
-  return LOOPBACK.has(host) || text.startsWith('[::1]');
+  return LOOPBACK.has(text.replace(/[/:].*$/, ''));
 }

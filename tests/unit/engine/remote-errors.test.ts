@@ -87,7 +87,6 @@ describe('remote ids and addresses', () => {
   test('the API root for what people type for Ollama, vLLM and llama.cpp server', () => {
     expect(resolveApiBase('localhost:11434')).toEqual({ ok: true, apiBase: 'http://localhost:11434/v1', origin: 'http://localhost:11434' });
     expect(resolveApiBase(' http://127.0.0.1:8000/v1/ ')).toEqual({ ok: true, apiBase: 'http://127.0.0.1:8000/v1', origin: 'http://127.0.0.1:8000' });
-    expect(resolveApiBase('http://[::1]:8080')).toMatchObject({ ok: true, apiBase: 'http://[::1]:8080/v1' });
     expect(resolveApiBase('gpu.example.org/openai')).toEqual({ ok: true, apiBase: 'https://gpu.example.org/openai/v1', origin: 'https://gpu.example.org' });
     expect(resolveApiBase('https://gpu.example.org/api/v2')).toMatchObject({ apiBase: 'https://gpu.example.org/api/v2' });
   });
@@ -99,5 +98,6 @@ describe('remote ids and addresses', () => {
     expect(resolveApiBase('http://192.168.1.20:11434')).toMatchObject({ ok: false, reason: expect.stringContaining('over https') });
     expect(resolveApiBase('ftp://gpu.example')).toMatchObject({ ok: false, reason: expect.stringContaining('http:// or https://') });
     expect(resolveApiBase('http://exa mple')).toMatchObject({ ok: false });
+    expect(resolveApiBase('http://[::1]:8080')).toMatchObject({ ok: false, reason: expect.stringContaining('IPv6') });
   });
 });
