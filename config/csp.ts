@@ -53,10 +53,16 @@ export function contentSecurityPolicy(mode: 'build' | 'serve'): string {
 }
 
 /**
- * The second policy, added at startup: connections only to the app, the model hosts and
- * `endpointOrigin` (a serialized origin such as `http://127.0.0.1:11434`, or null for none).
+ * The second policy, added at startup: the static policy's `connect-src` without the endpoint
+ * wildcards, plus exactly `endpointOrigin` (a serialized origin such as
+ * `http://127.0.0.1:11434`, or null for none). Derived from the policy the page really has, so
+ * whatever else it allows (the model hosts, the dev server's websocket) stays allowed.
  */
-export function endpointConnectPolicy(endpointOrigin: string | null, mode: 'build' | 'serve'): string {
-  const dev = mode === 'serve';
-  return serialize({ 'connect-src': ["'self'", ...MODEL_HOSTS, ...(endpointOrigin ? [endpointOrigin] : []), ...(dev ? ['ws:', 'wss:'] : [])] });
+export function endpointConnectPolicy(staticPolicy: string | null, endpointOrigin: string | null): string {
+  const directive = (staticPolicy ?? contentSecurityPolicy('build'))
+    .split(';')
+    .map((part) => part.trim().split(/\s+/))
+    .find(([name]) => name === 'connect-src');
+  const sources = (directive?.slice(1) ?? ["'self'", ...MODEL_HOSTS]).filter((source) => !ENDPOINT_SOURCES.includes(source));
+  return serialize({ 'connect-src': [...sources, ...(endpointOrigin ? [endpointOrigin] : [])] });
 }

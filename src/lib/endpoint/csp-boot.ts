@@ -10,4 +10,4 @@ try {
 } catch {
   // Storage disabled: no endpoint origin is allowed.
 }
-applyEndpointPolicy(document, storage, import.meta.env.DEV ? 'serve' : 'build');
+applyEndpointPolicy(document, storage);

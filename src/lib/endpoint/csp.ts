@@ -48,11 +48,12 @@ export function mirrorOrigin(origin: string | null, storage: Pick<Storage, 'setI
 }
 
 /** Adds the narrowing policy to `document`'s head; returns the endpoint origin it allows. */
-export function applyEndpointPolicy(document: Document, storage: Pick<Storage, 'getItem'> | null, mode: 'build' | 'serve'): string | null {
+export function applyEndpointPolicy(document: Document, storage: Pick<Storage, 'getItem'> | null): string | null {
   const origin = readMirroredOrigin(storage);
+  const existing = document.head.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null;
   const meta = document.createElement('meta');
   meta.httpEquiv = 'Content-Security-Policy';
-  meta.content = endpointConnectPolicy(origin, mode);
+  meta.content = endpointConnectPolicy(existing, origin);
   // Only a policy in <head> counts. Removing the element later would not lift it.
   document.head.append(meta);
   allowed = origin;

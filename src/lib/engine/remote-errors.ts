@@ -32,6 +32,42 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   return Math.min(Math.max(at, now), now + MAX_RETRY_AFTER_MS);
 }
 
+/**
+ * When Retry-After cannot be read — a cross-origin page sees it only if the server lists it in
+ * Access-Control-Expose-Headers — the body often says it instead: a `retry_after` field
+ * (seconds), or words such as "Please try again in 20s".
+ */
+export function retryHintIn(body: string, now: number): number | undefined {
+  let seconds: number | undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const found = findNumber(parsed, ['retry_after', 'retry_after_seconds', 'retryAfter']);
+    if (found !== undefined) seconds = found;
+  } catch {
+    // Not JSON: the words may still say it.
+  }
+  const words = /(?:try again|retry) (?:in|after) (\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|sec|seconds?|m|min|minutes?)\b/i.exec(body);
+  if (seconds === undefined && words?.[1] && words[2]) {
+    const unit = words[2].toLowerCase();
+    seconds = Number(words[1]) * (unit.startsWith('ms') || unit.startsWith('milli') ? 0.001 : unit.startsWith('m') ? 60 : 1);
+  }
+  return seconds === undefined ? undefined : parseRetryAfter(String(seconds), now);
+}
+
+function findNumber(value: unknown, keys: readonly string[]): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  for (const key of keys) {
+    const item = record[key];
+    if (typeof item === 'number' && Number.isFinite(item) && item >= 0) return item;
+  }
+  for (const item of Object.values(record)) {
+    const found = findNumber(item, keys);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The server's own explanation, from the error shapes OpenAI-compatible servers use; scrubbed, short. */
 export function serverMessage(body: string, apiKey?: string | null): string | null {
   let text = body.trim();
@@ -93,7 +129,7 @@ export function httpError(status: number, context: RequestContext, body: string,
           : `Nothing answers at ${context.apiBase}/models (HTTP 404). Check the address: OpenAI-compatible servers answer under /v1 (Ollama: http://localhost:11434/v1).${detail}`,
       );
     case 429: {
-      const retryAt = parseRetryAfter(retryAfter, now);
+      const retryAt = parseRetryAfter(retryAfter, now) ?? retryHintIn(body, now);
       const when =
         retryAt === undefined
           ? 'Wait a little before sending again.'
@@ -123,7 +159,7 @@ export function networkError(kind: 'cors' | 'unreachable', context: RequestConte
         `Ollama: set OLLAMA_ORIGINS=${pageOrigin} before “ollama serve”; ` +
         `vLLM: --allowed-origins '["${pageOrigin}"]' (it allows every origin unless told otherwise); ` +
         `llama.cpp server: --cors-origins ${pageOrigin} if it was started with a narrower list. ` +
-        `Behind a proxy, the proxy must answer the OPTIONS preflight and allow the Authorization and Content-Type headers.`,
+        `Behind a proxy, the proxy must answer the OPTIONS preflight, allow the Authorization and Content-Type headers, and expose Retry-After.`,
     );
   }
   return new EngineError('unreachable', `Could not reach ${origin}. Is the server running, and is the address right?`);

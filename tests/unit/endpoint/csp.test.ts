@@ -8,13 +8,17 @@ const connectSrc = (policy: string) => policy.split('; ').find((directive) => di
 
 describe('the endpoint CSP', () => {
   test('the static policy lets connect-src reach https and this computer; the runtime one narrows to one origin', () => {
-    expect(connectSrc(contentSecurityPolicy('build'))).toContain("'self' https://huggingface.co");
-    expect(connectSrc(contentSecurityPolicy('build'))).toMatch(/ https: http:\/\/localhost:\* http:\/\/127\.0\.0\.1:\*$/);
-    expect(endpointConnectPolicy('http://127.0.0.1:11434', 'build')).toBe(
+    const built = contentSecurityPolicy('build');
+    expect(connectSrc(built)).toContain("'self' https://huggingface.co");
+    expect(connectSrc(built)).toMatch(/ https: http:\/\/localhost:\* http:\/\/127\.0\.0\.1:\*$/);
+    expect(endpointConnectPolicy(built, 'http://127.0.0.1:11434')).toBe(
       "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co https://raw.githubusercontent.com http://127.0.0.1:11434",
     );
-    expect(endpointConnectPolicy(null, 'build')).not.toMatch(/https:(\s|$)|127\.0\.0\.1/);
-    expect(endpointConnectPolicy(null, 'serve')).toMatch(/ ws: wss:$/);
+    expect(endpointConnectPolicy(built, null)).not.toMatch(/https:(\s|$)|127\.0\.0\.1/);
+    // Whatever else the page's policy allows stays allowed: the dev server's websocket.
+    expect(endpointConnectPolicy(contentSecurityPolicy('serve'), null)).toMatch(/ ws: wss:$/);
+    // Without a static policy (never in a build), the build's sources are the base.
+    expect(endpointConnectPolicy(null, 'https://gpu.example')).toBe(endpointConnectPolicy(built, 'https://gpu.example'));
   });
 
   test('only a bare http(s) origin goes into the policy: nothing that could add sources or directives', () => {
@@ -28,10 +32,11 @@ describe('the endpoint CSP', () => {
   });
 
   test('the narrowing policy is a meta element in <head>, and the allowed origin is remembered', () => {
-    const { window } = new JSDOM('<!doctype html><head></head><body></body>');
-    expect(applyEndpointPolicy(window.document, storage('http://localhost:11434'), 'build')).toBe('http://localhost:11434');
-    const meta = window.document.head.querySelector('meta[http-equiv="Content-Security-Policy"]');
-    expect(meta?.getAttribute('content')).toMatch(/^connect-src 'self' .* http:\/\/localhost:11434$/);
+    const { window } = new JSDOM(`<!doctype html><head><meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy('build')}"></head><body></body>`);
+    expect(applyEndpointPolicy(window.document, storage('http://localhost:11434'))).toBe('http://localhost:11434');
+    const metas = window.document.head.querySelectorAll('meta[http-equiv="Content-Security-Policy"]');
+    expect(metas).toHaveLength(2);
+    expect(metas[1]?.getAttribute('content')).toMatch(/^connect-src 'self' https:\/\/huggingface\.co .* http:\/\/localhost:11434$/);
     expect(allowedEndpointOrigin()).toBe('http://localhost:11434');
   });
 });

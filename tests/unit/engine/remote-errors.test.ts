@@ -37,6 +37,15 @@ describe('HTTP errors from the endpoint', () => {
     expect(unsaid.message).toBe('The endpoint is limiting requests (HTTP 429). Wait a little before sending again. The server said: “slow down”');
   });
 
+  test('when Retry-After is not exposed to the page, the body’s own hint is used', () => {
+    expect(httpError(429, chat, '{"error":{"message":"Rate limit reached. Please try again in 20s."}}', null, NOW).retryAt).toBe(NOW + 20_000);
+    expect(httpError(429, chat, '{"error":{"message":"slow down","retry_after":7}}', null, NOW).retryAt).toBe(NOW + 7_000);
+    expect(httpError(429, chat, 'Too many requests, retry after 2 minutes', null, NOW).retryAt).toBe(NOW + 120_000);
+    expect(httpError(429, chat, '{"error":"Try again in 500ms"}', null, NOW).retryAt).toBe(NOW + 500);
+    // The header wins when there is one.
+    expect(httpError(429, chat, '{"retry_after":7}', '3', NOW).retryAt).toBe(NOW + 3_000);
+  });
+
   test('Retry-After: garbage is ignored, the past means now, absurd waits are capped', () => {
     expect(parseRetryAfter('soon', NOW)).toBeUndefined();
     expect(parseRetryAfter(null, NOW)).toBeUndefined();
