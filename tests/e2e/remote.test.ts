@@ -207,7 +207,7 @@ describe('your own OpenAI-compatible server', () => {
     await page.context().close();
   });
 
-  test('401, a disconnect mid-stream and 429 each say what happened; 429 holds the next request until the server’s time', async () => {
+  test('401, a disconnect mid-stream, Stop before a slow first byte, and 429 each say what happened; 429 holds the next request until the server’s time', async () => {
     const { page, errors } = await openApp(browser);
     const consoleLines: string[] = [];
     page.on('console', (message) => consoleLines.push(message.text()));
@@ -225,6 +225,15 @@ describe('your own OpenAI-compatible server', () => {
     await ask(page, 'Second', 'error');
     await expect.poll(() => answerText(page)).toBe('Hello from the');
     expect(await lastAnswer(page).getByRole('alert').textContent()).toMatch(/The connection to http:\/\/127\.0\.0\.1:\d+ dropped in the middle of the answer\. The text that arrived is kept; Retry asks again\./);
+
+    // A server slow to start answering (a big model loading): Stop works before the first byte.
+    mock.failNext({ kind: 'slow-first-byte', ms: 4000 });
+    const before = await answers(page).count();
+    await send(page, 'Slow to start');
+    await expect.poll(() => answers(page).count()).toBe(before + 1);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await waitForStatus(page, 'stopped');
+    expect(await answerText(page)).toBe('');
 
     mock.failNext({ kind: 'status', status: 429, headers: { 'Retry-After': '30' } });
     await ask(page, 'Third', 'error');

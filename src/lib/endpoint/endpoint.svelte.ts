@@ -125,7 +125,6 @@ export class Endpoint implements RemoteAccess {
       const notes = [
         forgotten ? 'The key was for the previous server, so it was forgotten.' : '',
         key?.kind === 'plain' ? 'The key is stored unencrypted in this browser: add a passphrase to protect it.' : '',
-        this.needsReload ? `Reload Hearth to connect to ${resolved.origin}: the page’s security policy is fixed when it loads.` : '',
       ].filter(Boolean);
       return this.#report(true, ['Saved.', ...notes].join(' '));
     } catch (error) {

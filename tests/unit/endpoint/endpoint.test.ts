@@ -32,7 +32,7 @@ describe('Endpoint', () => {
     const { endpoint, mirrored, open } = setup();
     expect(await endpoint.save(draft({ apiKey: KEY }))).toEqual({
       ok: true,
-      message: `Saved. The key is stored unencrypted in this browser: add a passphrase to protect it. Reload Hearth to connect to ${mock.origin}: the page’s security policy is fixed when it loads.`,
+      message: 'Saved. The key is stored unencrypted in this browser: add a passphrase to protect it.',
     });
     expect(mirrored).toEqual([mock.origin]);
     expect(endpoint.needsReload).toBe(true);
