@@ -118,7 +118,8 @@ export class Studio {
   /** The model the Load button offers: the last one used with this engine, or a default that fits. */
   get suggestedModelId(): string {
     const last = this.settings.lastModels[this.engine.kind];
-    if (last) return last;
+    // A remote model is offered again only while its server is still set up.
+    if (last && (!isRemoteModelId(last) || this.endpoint.config)) return last;
     if (this.engine.defaultModelId) return this.engine.defaultModelId;
     const smallestGguf = ggufCatalog()[0]?.id ?? 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
     return this.engine.device ? defaultModelId(this.engine.device, smallestGguf) : smallestGguf;
