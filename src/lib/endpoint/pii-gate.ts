@@ -62,7 +62,8 @@ function blockMessage(messages: readonly EngineMessage[], found: PiiType[][]): s
   const earlier = found.flatMap((types, index) => (index !== last && messages[index]?.role !== 'system' ? types : []));
   if (earlier.length) where.push(`earlier messages in this conversation contain ${listLabels(earlier)}`);
   const system = found.flatMap((types, index) => (messages[index]?.role === 'system' ? types : []));
-  if (system.length) where.push(`the system prompt contains ${listLabels(system)}`);
+  // The system message also carries passages from attached documents (RAG).
+  if (system.length) where.push(`the system prompt or the passages from attached documents contain ${listLabels(system)}`);
   return (
     `Not sent: ${where.join(', and ')}, and your privacy setting keeps personal data from leaving this device for your server. ` +
     'Remove it and send again, or change “Personal data” under Models → Your server.'

@@ -40,7 +40,7 @@ describe('PII gate', () => {
       'Not sent: your message contains a card number and an email address, and your privacy setting keeps personal data from leaving this device for your server. Remove it and send again, or change “Personal data” under Models → Your server.',
     );
     const history = screenRequest(request('Signed: ada@example.org', `IBAN ${IBAN}`, 'Noted.', 'And now?'), 'block');
-    expect(history.kind === 'block' && history.message).toMatch(/^Not sent: earlier messages in this conversation contain an IBAN, and the system prompt contains an email address, and/);
+    expect(history.kind === 'block' && history.message).toMatch(/^Not sent: earlier messages in this conversation contain an IBAN, and the system prompt or the passages from attached documents contain an email address, and/);
   });
 });
 
