@@ -1,3 +1,5 @@
+// First: the endpoint's Content-Security-Policy must be in place before any code can connect.
+import './lib/endpoint/csp-boot';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles/app.css';

@@ -10,6 +10,8 @@ import { toAnswerRetrieval } from './chat/retrieval';
 import type { ChatSession, PreparedRequest, Retrieved } from './chat/session.svelte';
 import type { AnswerSource, Conversation } from './chat/types';
 import { DEFAULT_SAMPLING, FIXED_SEED, JUDGE_MAX_TOKENS, UNDO_WINDOW_MS } from './config';
+import { allowedEndpointOrigin } from './endpoint/csp';
+import { Endpoint } from './endpoint/endpoint.svelte';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
@@ -18,6 +20,7 @@ import { describeLoadFailure } from './engine/errors';
 import { defaultModelId } from './engine/models';
 import { ggufCatalog } from './engine/gguf-catalog';
 import { GGUF_PREFIX, ggufDisplayName, huggingFaceUrl } from './engine/gguf-ids';
+import { isRemoteModelId } from './engine/remote-ids';
 import { browserCoordination } from './guard/coordination';
 import { Guard } from './guard/guard.svelte';
 import type { Limits } from './guard/limits';
@@ -48,6 +51,8 @@ export class Studio {
   readonly guard: Guard;
   /** Backups of everything, restores, and exports of one conversation. */
   readonly backups: Backups;
+  /** The user's own OpenAI-compatible server, if they set one up. */
+  readonly endpoint: Endpoint;
   engine: EngineHost = $state() as EngineHost;
   settings: Settings = $state({ ...DEFAULT_SETTINGS });
   /** The model picker's data, created when the picker first opens. */
@@ -66,6 +71,7 @@ export class Studio {
     this.#repos = repos;
     this.settings = settings;
     this.#channel = openChatChannel((conversationId) => void this.chats.refresh(conversationId));
+    this.endpoint = new Endpoint({ repo: repos.endpoint, allowedOrigin: allowedEndpointOrigin() });
     this.engine = this.#createEngine(choice);
     this.prompts = new PromptLibrary({ repo: repos.prompts });
     this.rag = new RagLibrary(new RagClient());
@@ -96,6 +102,9 @@ export class Studio {
       onStorageRecovered: () => this.#storageRecovered(),
       broadcast: (conversationId) => this.#channel.broadcast(conversationId),
       guard: this.guard,
+      // Prompts leave the device only for the user's endpoint: its PII setting decides what goes.
+      screen: (engine, request) => this.endpoint.screen(engine, request),
+      onBlocked: (message) => this.toasts.show(message, { tone: 'error', durationMs: 15_000 }),
     });
   }
 
@@ -138,7 +147,8 @@ export class Studio {
   /** The model the Load button offers: the last one used with this engine, or a default that fits. */
   get suggestedModelId(): string {
     const last = this.settings.lastModels[this.engine.kind];
-    if (last) return last;
+    // A remote model is offered again only while its server is still set up.
+    if (last && (!isRemoteModelId(last) || this.endpoint.config)) return last;
     if (this.engine.defaultModelId) return this.engine.defaultModelId;
     const smallestGguf = ggufCatalog()[0]?.id ?? 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
     return this.engine.device ? defaultModelId(this.engine.device, smallestGguf) : smallestGguf;
@@ -159,10 +169,11 @@ export class Studio {
     if (settingsError) studio.#storageError(settingsError);
     void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
     void studio.rag.refreshCollections();
-    // The engine starts at once, alongside reading the conversations: its chunks and worker
-    // are the longest part of start-up, and nothing in it waits for the chat list.
-    void studio.#startEngine();
-    await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error))]);
+    // The engine starts as soon as the endpoint's settings are read (a remote model needs them),
+    // alongside reading the conversations: its chunks and worker are the longest part of start-up.
+    const endpointLoaded = studio.endpoint.load().catch((error: unknown) => studio.#storageError(error));
+    void endpointLoaded.then(() => studio.#startEngine());
+    await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error)), endpointLoaded]);
     return studio;
   }
 
@@ -172,7 +183,8 @@ export class Studio {
    */
   async loadModel(modelId: string = this.suggestedModelId, options: { force?: boolean; takeOver?: boolean } = {}): Promise<void> {
     this.quotaWarning = null;
-    if (!options.force) {
+    // A remote model downloads nothing.
+    if (!options.force && !isRemoteModelId(modelId)) {
       const warning = await this.#quotaProblem(modelId);
       if (warning) {
         this.quotaWarning = { modelId, message: warning };
@@ -438,7 +450,7 @@ export class Studio {
   }
 
   #createEngine(choice: EngineChoice): EngineHost {
-    return new EngineHost(choice, { onEvent: (event) => this.#onEngineEvent(event) });
+    return new EngineHost(choice, { onEvent: (event) => this.#onEngineEvent(event), remote: this.endpoint });
   }
 
   /**
@@ -450,6 +462,11 @@ export class Studio {
     await engine.init();
     if (engine.state.phase !== 'idle') return;
     const modelId = this.suggestedModelId;
+    // The last remote model is "cached" when its endpoint can be asked without the user (no locked key).
+    if (isRemoteModelId(modelId)) {
+      if (this.endpoint.usable) await this.loadModel(modelId);
+      return;
+    }
     const cached = await engine
       .cache()
       .then((cache) => cache.has(modelId))

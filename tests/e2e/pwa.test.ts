@@ -62,8 +62,8 @@ describe('offline', () => {
     await page.getByText('Remember the lighthouse', { exact: true }).last().waitFor();
 
     await send(page, 'Still here without a network?');
+    await expect.poll(() => answers(page).count()).toBe(2);
     await waitForStatus(page, 'complete');
-    expect(await answers(page).count()).toBe(2);
     expect((await lastAnswer(page).innerText()).length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();

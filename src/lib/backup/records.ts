@@ -3,6 +3,7 @@
  * returns a fresh record built from known fields only; anything else is refused with a message
  * naming the record and the field.
  */
+import { PII_PLACEHOLDERS, type PiiType } from '../observe/eval/pii';
 import type {
   AnswerCandidate,
   AnswerRetrieval,
@@ -49,7 +50,9 @@ import {
 
 export const ROLES = allOf<Role>()(['system', 'user', 'assistant']);
 const STATUSES = allOf<MessageStatus>()(['streaming', 'complete', 'stopped', 'interrupted', 'error']);
-const ENGINES = allOf<EngineKind>()(['webllm', 'gguf', 'scripted']);
+// Every kind of personal data an answer's prompt may have had redacted before leaving the device.
+const PII_TYPES = Object.keys(PII_PLACEHOLDERS) as PiiType[];
+const ENGINES = allOf<EngineKind>()(['webllm', 'gguf', 'scripted', 'remote']);
 const FINISH_REASONS = allOf<FinishReason>()(['stop', 'length', 'aborted']);
 const STOP_REASONS = allOf<StopReason>()(['day-budget', 'conversation-budget', 'answer-limit']);
 const CANDIDATE_STATUSES = allOf<AnswerCandidate['status']>()(['included', 'excluded', 'over-budget', 'duplicate']);
@@ -166,6 +169,7 @@ export const message = shape<ChatMessage>({
   cached: optional(oneOf([true] as const)),
   stopReason: optional(oneOf(STOP_REASONS)),
   format: optional(oneOf(['json'] as const)),
+  redacted: optional(list(oneOf(PII_TYPES), LIMITS.maxListItems)),
 });
 
 // ── Templates and personas ──────────────────────────────────────────────────

@@ -14,8 +14,10 @@ import {
   type SamplingSettings,
   type TokenUsage,
 } from '../engine/protocol';
+import type { Screening } from '../endpoint/pii-gate';
 import type { Admission, GenerationGuard, Outcome, Ticket } from '../guard/gate';
 import type { Trace, Tracer } from '../observe';
+import { redactPii } from '../observe/eval/pii';
 import type { ChatRepository, HeaderField } from '../storage/chats';
 import { fitContext } from './context';
 import { holdWhileStreaming, isStreamingElsewhere } from './liveness';
@@ -31,7 +33,7 @@ export interface PreparedRequest {
 }
 
 /** What an answer records about how it was asked. */
-type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format' | 'retrieval'>;
+type AnswerMeta = Pick<ChatMessage, 'personaId' | 'template' | 'request' | 'format' | 'retrieval' | 'redacted'>;
 
 /** Sources found for a question: the text to put into the prompt, and the record kept with the answer. */
 export interface Retrieved {
@@ -65,6 +67,13 @@ export interface SessionDeps {
   tracer?: Tracer;
   /** The display name of a persona, for traces. */
   personaName?(personaId: string): string;
+  /**
+   * What may leave the device: a request about to go to `engine` is sent as is, with personal
+   * data redacted, or not at all (see endpoint/pii-gate.ts). Without one, everything is sent.
+   */
+  screen?(engine: ReadyEngine, request: ChatRequest): Screening;
+  /** A request was refused by `screen`; the message says why. */
+  onBlocked?(message: string): void;
   clock?: Clock;
   newId?: () => string;
 }
@@ -153,7 +162,8 @@ export class ChatSession {
       if (!message) return null;
       messages.push({ role: message.role, content: message.content });
     }
-    return messages;
+    // Redaction is deterministic: redacting again gives exactly the text that was sent.
+    return answer.redacted ? messages.map((message) => ({ ...message, content: redactPii(message.content) })) : messages;
   }
 
   /**
@@ -278,7 +288,16 @@ export class ChatSession {
       sampling: prepared.sampling,
       ...(responseFormat ? { responseFormat } : {}),
     });
-    const request = trace ? trace.span('prompt.render', render) : render();
+    const composed = trace ? trace.span('prompt.render', render) : render();
+    const screening = this.#deps.screen?.(engine, composed);
+    if (screening?.kind === 'block') {
+      // Nothing is sent or added: the message stays in the composer, to be edited.
+      this.generating = false;
+      this.#deps.onBlocked?.(screening.message);
+      return false;
+    }
+    const request = screening?.request ?? composed;
+    if (screening?.redacted.length) meta.redacted = screening.redacted;
     const admission = await this.#admit(engine, request, options.useCache);
     if (admission?.kind === 'refused') {
       this.generating = false;
@@ -375,6 +394,8 @@ export class ChatSession {
           const died = isEngineError(error, 'worker-crashed') || isEngineError(error, 'device-lost');
           answer.status = died && answer.content ? 'interrupted' : 'error';
           answer.error = error instanceof Error ? error.message : String(error);
+          // The server said when to come back: the guard holds every request to it until then.
+          if (isEngineError(error, 'rate-limited') && error.retryAt !== undefined) await this.#hold(engine, error.retryAt);
         }
         await checkpoint;
       });
@@ -395,6 +416,14 @@ export class ChatSession {
       this.generating = false;
       const cacheable = answer.status === 'complete' && answer.finishReason === 'stop';
       await Promise.all([this.#save([answer]), ticket && this.#finish(ticket, { usage, streamed, answer: cacheable ? answer.content : null })]);
+    }
+  }
+
+  async #hold(engine: ReadyEngine, until: number): Promise<void> {
+    try {
+      await this.#deps.guard?.holdUntil?.(engine.kind, until);
+    } catch (error) {
+      this.#deps.onStorageError(error);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { EngineKind, FinishReason, GenerationTimings, ResponseFormat, Role, SamplingSettings, TokenUsage } from '../engine/protocol';
 import type { StopReason } from '../guard/budget';
+import type { PiiType } from '../observe/eval/pii';
 
 /**
  * - streaming: tokens are still arriving (or the tab died while they were, see `interrupted`)
@@ -117,4 +118,6 @@ export interface ChatMessage {
   stopReason?: StopReason;
   /** 'json': the answer was written in JSON mode, so it is shown as JSON rather than Markdown. */
   format?: 'json';
+  /** Personal data replaced by placeholders before the request left the device (remote endpoint only). */
+  redacted?: PiiType[];
 }

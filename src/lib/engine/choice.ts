@@ -2,8 +2,11 @@ import type { EngineKind } from './protocol';
 import { scriptFromSearchParams, type Script } from './scripted';
 
 export interface EngineChoice {
-  /** 'webllm': the real engines (WebLLM for MLC models, llama.cpp for GGUF); 'scripted': the demo. */
-  kind: Exclude<EngineKind, 'gguf'>;
+  /**
+   * 'webllm': the real engines (WebLLM for MLC models, llama.cpp for GGUF, the user's endpoint for
+   * `remote:` models); 'scripted': the demo.
+   */
+  kind: Exclude<EngineKind, 'gguf' | 'remote'>;
   /** Why this engine: shown in the UI so the demo engine is never a surprise. */
   source: 'url' | 'setting' | 'default';
   script: Partial<Script>;

@@ -2,11 +2,19 @@
  * The page's engines and the one model they hold: created lazily, loaded once, reused by every
  * conversation, moved between tabs on request, and reloaded by itself after a GPU reset or a
  * worker crash. Real mode runs MLC models on WebLLM and GGUF models on llama.cpp; demo mode
- * runs everything on the scripted engine. Components read `state`; the chat layer asks for `ready`.
+ * runs everything on the scripted engine. `remote:` models go to the user's own endpoint in
+ * either mode. Components read `state`; the chat layer asks for `ready`.
+ *
+ * The one-tab GPU lock (tab-lock.ts) is for models on this device's GPU. A remote model uses
+ * none, so loading one neither waits for the lock nor takes it; switching to one frees the local
+ * model and releases the lock, so another tab may load its model meanwhile. Several tabs can
+ * chat with the endpoint at once: the server queues requests, and the guard's limits are shared.
  */
 import type { ModelCache } from './cache';
 import type { EngineChoice } from './choice';
 import { isGgufModelId } from './gguf-ids';
+import type { RemoteAccess } from './remote';
+import { isRemoteModelId } from './remote-ids';
 import type { DeviceProfile } from './models';
 import { LoadTracker, type LoadStatus } from './progress';
 import {
@@ -40,10 +48,15 @@ export type EngineEvent =
   | { type: 'failed'; modelId: string; error: EngineError }
   | { type: 'released'; modelId: string };
 
-export type EngineFactory = (kind: EngineKind, script: Partial<Script>) => Promise<ChatEngine>;
+export type EngineFactory = (kind: EngineKind, script: Partial<Script>, remote?: RemoteAccess) => Promise<ChatEngine>;
 export type CacheFactory = (choice: EngineChoice) => Promise<ModelCache>;
 
-const importEngine: EngineFactory = async (kind, script) => {
+const importEngine: EngineFactory = async (kind, script, remote) => {
+  if (kind === 'remote') {
+    if (!remote) throw new EngineError('unreachable', 'No endpoint is set up. Add yours under Models → Your server.');
+    const { RemoteEngine } = await import('./remote');
+    return new RemoteEngine(remote);
+  }
   if (kind === 'gguf') {
     const { GgufEngine } = await import('./gguf');
     return new GgufEngine();
@@ -81,6 +94,8 @@ export interface EngineHostOptions {
   probe?: typeof probeWebGPU;
   onEvent?: (event: EngineEvent) => void;
   now?: () => number;
+  /** Where `remote:` models are served, and the key: the user's endpoint. */
+  remote?: RemoteAccess;
 }
 
 export class EngineHost {
@@ -107,6 +122,7 @@ export class EngineHost {
   readonly #probe: typeof probeWebGPU;
   readonly #onEvent: (event: EngineEvent) => void;
   readonly #now: () => number;
+  readonly #remote: RemoteAccess | undefined;
 
   constructor(choice: EngineChoice, options: EngineHostOptions = {}) {
     this.choice = choice;
@@ -116,6 +132,7 @@ export class EngineHost {
     this.#probe = options.probe ?? probeWebGPU;
     this.#onEvent = options.onEvent ?? (() => {});
     this.#now = options.now ?? (() => performance.now());
+    this.#remote = options.remote;
     this.#lock = new GpuTabLock(() => this.#handOver());
   }
 
@@ -169,8 +186,9 @@ export class EngineHost {
     const abort = new AbortController();
     this.#loadAbort = abort;
     const recovering = phase === 'failed' && FATAL.has(this.state.error.code);
+    const onGpu = !isRemoteModelId(modelId);
 
-    if (!this.#lock.held) {
+    if (onGpu && !this.#lock.held) {
       if (!options.takeOver && (await this.#lock.heldElsewhere())) {
         if (this.#loadAbort === abort) this.state = { phase: 'elsewhere', modelId };
         return;
@@ -191,6 +209,8 @@ export class EngineHost {
     this.backend = null;
     try {
       const engine = await this.#engineFor(modelId);
+      // The local model, if any, was just let go: another tab may use the GPU now.
+      if (!onGpu) this.#lock.release();
       if (this.#loadAbort !== abort) return;
       let fromCache = true;
       await engine.load(
@@ -243,10 +263,10 @@ export class EngineHost {
 
   /** The engine for a model, created on first use; the one holding another model lets it go first. */
   async #engineFor(modelId: string): Promise<ChatEngine> {
-    const kind: EngineKind = this.kind === 'scripted' ? 'scripted' : isGgufModelId(modelId) ? 'gguf' : 'webllm';
+    const kind: EngineKind = isRemoteModelId(modelId) ? 'remote' : this.kind === 'scripted' ? 'scripted' : isGgufModelId(modelId) ? 'gguf' : 'webllm';
     let engine = this.#engines.get(kind);
     if (!engine) {
-      engine = await this.#factory(kind, this.choice.script);
+      engine = await this.#factory(kind, this.choice.script, this.#remote);
       this.#engines.set(kind, engine);
     }
     if (this.#engine && this.#engine !== engine) {

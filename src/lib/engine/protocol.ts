@@ -6,8 +6,11 @@
  * `lib/engine` imports an engine library directly.
  */
 
-/** webllm: MLC models on WebGPU · gguf: llama.cpp (wllama) on WebGPU or CPU · scripted: the demo. */
-export type EngineKind = 'webllm' | 'gguf' | 'scripted';
+/**
+ * webllm: MLC models on WebGPU · gguf: llama.cpp (wllama) on WebGPU or CPU · scripted: the demo ·
+ * remote: the user's own OpenAI-compatible server (Ollama, vLLM, llama.cpp server…).
+ */
+export type EngineKind = 'webllm' | 'gguf' | 'scripted' | 'remote';
 
 export type Role = 'system' | 'user' | 'assistant';
 
@@ -60,7 +63,8 @@ export interface LoadProgress {
 export interface EngineBackend {
   /** e.g. "WebLLM", "llama.cpp" */
   engine: string;
-  device: 'webgpu' | 'cpu' | 'simulated';
+  /** 'remote': the model runs on the user's server, not on this device. */
+  device: 'webgpu' | 'cpu' | 'simulated' | 'remote';
   threads: number | null;
   reason: string;
 }
@@ -120,17 +124,33 @@ export type EngineErrorCode =
   | 'device-lost'
   | 'worker-crashed'
   | 'load-failed'
-  | 'generation-failed';
+  | 'generation-failed'
+  // A remote endpoint's failures (lib/engine/remote-errors.ts):
+  /** The server could not be reached, or its CORS policy refused this page. */
+  | 'unreachable'
+  /** 401/403, or the stored API key is locked behind its passphrase. */
+  | 'unauthorized'
+  /** 404: no such model or path on the server. */
+  | 'not-found'
+  /** 429: the server asked to wait; `retryAt` says until when, if it said. */
+  | 'rate-limited'
+  /** No answer in time: before the response started, or between two chunks. */
+  | 'timeout'
+  /** The connection dropped mid-answer; what arrived is kept. */
+  | 'disconnected';
 
 /** Every failure that crosses the seam is one of these, never a bare string. */
 export class EngineError extends Error {
   override readonly name = 'EngineError';
+  /** 'rate-limited' only: when the server will take requests again (ms since the epoch). */
+  readonly retryAt: number | undefined;
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAt?: number | undefined },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAt = options?.retryAt;
   }
 }
 

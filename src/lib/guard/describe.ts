@@ -21,6 +21,9 @@ export function formatWait(ms: number): string {
 const clockTime = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function describeRefusal(refusal: Refusal, now: number): string {
+  if (refusal.reason === 'server') {
+    return `Your server asked Hearth to wait (HTTP 429). You can send to it again in ${formatWait(refusal.retryAt - now)}, at ${clockTime(refusal.retryAt)}. Models on this device are not affected.`;
+  }
   if (refusal.reason === 'rate') {
     const { perMinute, burst } = refusal.limit;
     return `Rate limit: ${perMinute} ${perMinute === 1 ? 'request' : 'requests'} a minute, ${burst} at most in a row. You can send again in ${formatWait(refusal.retryAt - now)}, at ${clockTime(refusal.retryAt)}.`;

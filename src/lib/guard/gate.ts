@@ -27,6 +27,8 @@ export interface GuardRequest {
 
 export type Refusal =
   | { reason: 'rate'; retryAt: number; limit: RateLimit }
+  /** The engine's server asked to wait (HTTP 429 with Retry-After); see `holdUntil`. */
+  | { reason: 'server'; retryAt: number }
   | { reason: 'budget'; scope: BudgetScope; limit: number; remaining: number; needed: number; resetsAt: number };
 
 /** An admitted generation: plain data, handed back to `finish`. */
@@ -68,6 +70,8 @@ export interface GuardSnapshot {
 export interface GenerationGuard {
   begin(request: GuardRequest): Promise<Admission>;
   finish(ticket: Ticket, outcome: Outcome): Promise<void>;
+  /** The engine's server refused with a time to retry: nothing goes to that engine before it. */
+  holdUntil?(engine: EngineKind, at: number): Promise<void>;
 }
 
 export interface GateDeps {
@@ -125,6 +129,8 @@ export class Gate implements GenerationGuard {
         const { scope, limit, remaining, needed, resetsAt } = reserved;
         return this.#refuse(records.ledger, ledger, { reason: 'budget', scope, limit, remaining, needed, resetsAt });
       }
+      const hold = records.holds[input.engine];
+      if (hold !== undefined && hold > now) return this.#refuse(records.ledger, ledger, { reason: 'server', retryAt: hold });
       if (rate && taken && !taken.ok) return this.#refuse(records.ledger, ledger, { reason: 'rate', retryAt: taken.retryAt, limit: rate });
 
       // Held before the reservation is written, so no tab ever sees it without its lock and settles it as abandoned.
@@ -173,6 +179,20 @@ export class Gate implements GenerationGuard {
       const records = await this.#store.load();
       const kept = trim(records.cache, this.#now(), cacheLimits(limits));
       await this.#store.save({ limits, cache: kept.entries }, { remove: kept.removed });
+    });
+  }
+
+  /**
+   * A server said when it will take requests again (Retry-After): every tab refuses requests to
+   * that engine until then, saying why, instead of sending them to be refused again.
+   */
+  async holdUntil(engine: EngineKind, at: number): Promise<void> {
+    await this.#exclusive(async () => {
+      const { holds } = await this.#store.load();
+      const now = this.#now();
+      // Holds that have passed are dropped on the way.
+      const live = Object.fromEntries(Object.entries(holds).filter(([, until]) => until > now));
+      await this.#store.save({ holds: { ...live, [engine]: Math.max(holds[engine] ?? 0, at) } });
     });
   }
 

@@ -4,6 +4,7 @@
  * including changes made by other tabs and the reset at midnight.
  */
 import { DEFAULT_LIMITS } from '../config';
+import type { EngineKind } from '../engine/protocol';
 import type { GuardStore } from '../storage/guard';
 import { committed } from './budget';
 import type { Coordination } from './coordination';
@@ -69,7 +70,7 @@ export class Guard implements GenerationGuard {
       const now = this.#now();
       const { refusal } = admission;
       // The notice goes when it stops being true: at the promised time, or when budgets reset.
-      this.#showNotice(describeRefusal(refusal, now), (refusal.reason === 'rate' ? refusal.retryAt : refusal.resetsAt) - now);
+      this.#showNotice(describeRefusal(refusal, now), (refusal.reason === 'budget' ? refusal.resetsAt : refusal.retryAt) - now);
     } else this.dismissNotice();
     await this.refresh();
     return admission;
@@ -78,6 +79,14 @@ export class Guard implements GenerationGuard {
   async finish(ticket: Ticket, outcome: Outcome): Promise<void> {
     try {
       await this.#gate.finish(ticket, outcome);
+    } finally {
+      await this.refresh();
+    }
+  }
+
+  async holdUntil(engine: EngineKind, at: number): Promise<void> {
+    try {
+      await this.#gate.holdUntil(engine, at);
     } finally {
       await this.refresh();
     }

@@ -10,11 +10,17 @@
  *   hearth-traces    / records   generation traces with feedback and evaluations, under
  *                                retention limits (see observe/store.ts)
  *   hearth-rag       / records   documents, chunks and search indexes (see rag/repository.ts; written by the index worker)
+ *   hearth-endpoint  / endpoint  the user's own OpenAI-compatible endpoint: address, timeout, PII
+ *                                policy and the API key, sealed with a passphrase when the user
+ *                                gave one (see endpoint.ts); never exported. Only the endpoint's
+ *                                origin is also in localStorage ('hearth:endpoint-origin'), for
+ *                                the page's CSP at startup (see endpoint/csp.ts)
  *
  * Stores open lazily on first use, so the first paint never waits for IndexedDB.
  */
 import { createStore, type UseStore } from 'idb-keyval';
 import { ChatRepository } from './chats';
+import { EndpointRepository } from './endpoint';
 import { PromptRepository } from './prompts';
 import { GuardRepository } from './guard';
 import { SettingsRepository } from './settings';
@@ -26,6 +32,7 @@ export const DATABASES = {
   guard: ['hearth-guard', 'guard'],
   traces: ['hearth-traces', 'records'],
   rag: ['hearth-rag', 'records'],
+  endpoint: ['hearth-endpoint', 'endpoint'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const open = (name: keyof typeof DATABASES): UseStore => {
@@ -38,6 +45,7 @@ export interface Repositories {
   settings: SettingsRepository;
   prompts: PromptRepository;
   guard: GuardRepository;
+  endpoint: EndpointRepository;
 }
 
 export function openRepositories(): Repositories {
@@ -46,5 +54,6 @@ export function openRepositories(): Repositories {
     settings: new SettingsRepository(open('settings')),
     prompts: new PromptRepository(open('prompts')),
     guard: new GuardRepository(open('guard')),
+    endpoint: new EndpointRepository(open('endpoint')),
   };
 }

@@ -5,12 +5,14 @@
  *   'ledger'          → today's token budget: spent, by conversation, open reservations
  *   'bucket'          → the request-rate token bucket
  *   'cache-index'     → the response cache's entries (key, size, stored, last used)
+ *   'holds'           → per engine, no request before this time: a server's Retry-After (HTTP 429)
  *   ['answer', key]   → one cached answer's text
  *
  * The index and the answers change in one transaction, so they never disagree. Callers hold the
  * guard's cross-tab lock around each read-modify-write.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
+import type { EngineKind } from '../engine/protocol';
 import type { Bucket } from '../guard/bucket';
 import type { Ledger } from '../guard/budget';
 import { normalizeLimits, type Limits } from '../guard/limits';
@@ -27,7 +29,11 @@ export interface GuardRecords {
   ledger: Ledger | null;
   bucket: Bucket | null;
   cache: CacheEntry[];
+  /** No request to this engine before this time (ms since the epoch). */
+  holds: Holds;
 }
+
+export type Holds = Partial<Record<EngineKind, number>>;
 
 export interface AnswerChanges {
   put?: { key: string; answer: CachedAnswer } | undefined;
@@ -41,7 +47,7 @@ export interface GuardStore {
   answer(key: string): Promise<CachedAnswer | undefined>;
 }
 
-const RECORD_KEYS = { limits: 'limits', ledger: 'ledger', bucket: 'bucket', cache: 'cache-index' } as const satisfies Record<keyof GuardRecords, string>;
+const RECORD_KEYS = { limits: 'limits', ledger: 'ledger', bucket: 'bucket', cache: 'cache-index', holds: 'holds' } as const satisfies Record<keyof GuardRecords, string>;
 const answerKey = (key: string): IDBValidKey[] => ['answer', key];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -51,6 +57,7 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 const isLedger = (value: unknown): value is Ledger =>
   isObject(value) && typeof value.day === 'string' && isNumber(value.spent) && isObject(value.conversations) && Array.isArray(value.reservations);
 const isBucket = (value: unknown): value is Bucket => isObject(value) && isNumber(value.tokens) && isNumber(value.at);
+const isHolds = (value: unknown): value is Holds => isObject(value) && Object.values(value).every(isNumber);
 const isCacheEntry = (value: unknown): value is CacheEntry =>
   isObject(value) && typeof value.key === 'string' && isNumber(value.bytes) && isNumber(value.storedAt) && isNumber(value.usedAt);
 
@@ -58,18 +65,20 @@ export class GuardRepository implements GuardStore {
   constructor(private readonly store: UseStore) {}
 
   async load(): Promise<GuardRecords> {
-    const [limits, ledger, bucket, cache] = await this.store('readonly', (store) =>
+    const [limits, ledger, bucket, cache, holds] = await this.store('readonly', (store) =>
       Promise.all(Object.values(RECORD_KEYS).map((key) => promisifyRequest(store.get(key)))),
     );
     const read = <T>(record: unknown, what: string): T | undefined => (record === undefined ? undefined : upgrade<T>(record, what));
     const ledgerValue = read<{ value: unknown }>(ledger, 'budget ledger')?.value;
     const bucketValue = read<{ value: unknown }>(bucket, 'rate bucket')?.value;
     const entries = read<{ value: unknown }>(cache, 'cache index')?.value;
+    const holdsValue = read<{ value: unknown }>(holds, 'engine holds')?.value;
     return {
       limits: normalizeLimits(read<{ value: unknown }>(limits, 'limits')?.value),
       ledger: isLedger(ledgerValue) ? ledgerValue : null,
       bucket: isBucket(bucketValue) ? bucketValue : null,
       cache: Array.isArray(entries) ? entries.filter(isCacheEntry) : [],
+      holds: isHolds(holdsValue) ? holdsValue : {},
     };
   }
 

@@ -262,7 +262,7 @@ async function apply(world: World, model: Model, step: Action): Promise<void> {
       }
       world.running = sending;
       await world.settle();
-      if (model.messages.length === 0 && model.title === NEW_CONVERSATION_TITLE) model.title = titleFrom(content);
+      if (model.messages.length === 0 && model.title === NEW_CONVERSATION_TITLE) model.title = titleFrom(content, NEW_CONVERSATION_TITLE);
       const [question, answer] = session.messages.slice(before);
       model.messages.push({ id: question!.id, role: 'user', content, status: 'complete' }, { id: answer!.id, role: 'assistant', content: '', status: 'streaming' });
       model.generating = true;

@@ -84,6 +84,54 @@ describe('EngineHost', () => {
     expect(disposed).toEqual(['webllm']);
   });
 
+  test('remote models go to the remote engine with the endpoint access, and need no GPU lock', async () => {
+    // Another tab holds the GPU model: local models wait for the user's choice, remote ones load.
+    let heldHere = false;
+    let releasedHere = 0;
+    const locks = {
+      query: async () => ({ held: heldHere ? [] : [{ name: 'hearth:gpu-model' }] }),
+      request: (_name: string, _options: unknown, granted: () => Promise<void>) => {
+        heldHere = true;
+        return granted().then(() => {
+          heldHere = false;
+          releasedHere++;
+        });
+      },
+    };
+    vi.stubGlobal('navigator', { locks });
+    try {
+      const access = { connection: async () => ({ apiBase: 'http://localhost:11434/v1', apiKey: null, timeoutMs: 1000 }) };
+      const received: unknown[] = [];
+      const host = new EngineHost(choice, {
+        factory: async (kind, script, remote) => {
+          received.push([kind, remote]);
+          const engine = await fakeEngine().factory(kind, script);
+          return { ...engine, kind };
+        },
+        probe: supported,
+        remote: access,
+      });
+      await host.init();
+      await host.load('Llama-3.2-1B-Instruct-q4f16_1-MLC');
+      expect(host.state.phase).toBe('elsewhere');
+      await host.load('remote:llama3.2:1b');
+      expect(host.state).toEqual({ phase: 'ready', modelId: 'remote:llama3.2:1b' });
+      expect(host.ready?.kind).toBe('remote');
+      expect(received).toEqual([['remote', access]]);
+
+      // This tab takes the GPU for a local model, then switches to a remote one: the lock is let go.
+      await host.load('Llama-3.2-1B-Instruct-q4f16_1-MLC', { takeOver: true });
+      expect(host.ready?.kind).toBe('webllm');
+      expect(heldHere).toBe(true);
+      await host.load('remote:llama3.2:1b');
+      await expect.poll(() => releasedHere).toBe(1);
+      expect(host.ready?.kind).toBe('remote');
+      host.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   test('the scripted engine needs no WebGPU', async () => {
     const host = new EngineHost({ ...choice, kind: 'scripted' }, {
       factory: fakeEngine().factory,

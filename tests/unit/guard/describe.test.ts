@@ -29,4 +29,11 @@ describe('guard wording', () => {
     expect(text).toContain('in 3 h 0 min');
     expect(describeRefusal({ ...refusal, scope: 'day' }, now)).toContain('Today’s token budget (100k)');
   });
+
+  test('a server hold says the server asked to wait, until when, and that local models are unaffected', () => {
+    const now = new Date(2026, 4, 12, 14, 2, 54).getTime();
+    const text = describeRefusal({ reason: 'server', retryAt: now + 30_000 }, now);
+    expect(text).toMatch(/^Your server asked Hearth to wait \(HTTP 429\)\. You can send to it again in 30 s, at /);
+    expect(text).toContain('Models on this device are not affected.');
+  });
 });

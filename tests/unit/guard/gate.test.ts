@@ -196,4 +196,19 @@ describe('Gate', () => {
     await gate.finish(admitted(await gate.begin(ask('q'))), { usage: usage(1, 1), streamed: 1, answer: 'a' });
     await expect.poll(() => heard).toBeGreaterThanOrEqual(2);
   });
+
+  test('a server’s Retry-After holds requests to that engine, in every tab, until the time it gave', async () => {
+    const { gate, tab, clock, ready } = setup({ requestsPerMinute: null });
+    await ready;
+    const other = tab();
+    await gate.holdUntil('remote', clock.now + 30_000);
+    // A shorter hold arriving later does not shorten it.
+    await other.holdUntil('remote', clock.now + 5_000);
+    const refused = await other.begin(ask('to the server', { engine: 'remote', useCache: false }));
+    expect(refused).toEqual({ kind: 'refused', refusal: { reason: 'server', retryAt: clock.now + 30_000 } });
+    // Models on this device are not held.
+    expect((await gate.begin(ask('local', { engine: 'webllm' }))).kind).toBe('admitted');
+    clock.now += 30_001;
+    expect((await gate.begin(ask('to the server', { engine: 'remote', useCache: false }))).kind).toBe('admitted');
+  });
 });

@@ -23,7 +23,7 @@ class ScheduledStore implements GuardStore {
     limits: Limits,
     private readonly scheduled: <T>(value: T) => Promise<T>,
   ) {
-    this.#records = { limits, ledger: null, bucket: null, cache: [] };
+    this.#records = { limits, ledger: null, bucket: null, cache: [], holds: {} };
   }
 
   load(): Promise<GuardRecords> {

@@ -6,14 +6,14 @@ import { freshStore } from '../helpers';
 
 describe('GuardRepository', () => {
   test('starts empty with the default limits', async () => {
-    expect(await new GuardRepository(freshStore()).load()).toEqual({ limits: DEFAULT_LIMITS, ledger: null, bucket: null, cache: [] });
+    expect(await new GuardRepository(freshStore()).load()).toEqual({ limits: DEFAULT_LIMITS, ledger: null, bucket: null, cache: [], holds: {} });
   });
 
   test('stores records and answers together, and removes answers with their index entries', async () => {
     const repo = new GuardRepository(freshStore());
     const entry = { key: 'k', bytes: 5, storedAt: 1, usedAt: 1 };
-    await repo.save({ cache: [entry], bucket: { tokens: 2, at: 3 } }, { put: { key: 'k', answer: { content: 'hello', storedAt: 1 } } });
-    expect(await repo.load()).toMatchObject({ cache: [entry], bucket: { tokens: 2, at: 3 } });
+    await repo.save({ cache: [entry], bucket: { tokens: 2, at: 3 }, holds: { remote: 9 } }, { put: { key: 'k', answer: { content: 'hello', storedAt: 1 } } });
+    expect(await repo.load()).toMatchObject({ cache: [entry], bucket: { tokens: 2, at: 3 }, holds: { remote: 9 } });
     expect(await repo.answer('k')).toEqual({ content: 'hello', storedAt: 1 });
     await repo.save({ cache: [] }, { remove: ['k'] });
     expect(await repo.answer('k')).toBeUndefined();
@@ -26,6 +26,7 @@ describe('GuardRepository', () => {
       s.put({ schema: 1, value: { day: 3 } }, 'ledger');
       s.put({ schema: 1, value: 'full' }, 'bucket');
       s.put({ schema: 1, value: [{ key: 'ok', bytes: 1, storedAt: 1, usedAt: 1 }, { key: 7 }] }, 'cache-index');
+      s.put({ schema: 1, value: { remote: 'soon' } }, 'holds');
       return promisifyRequest(s.transaction);
     });
     expect(await new GuardRepository(store).load()).toEqual({
@@ -33,6 +34,7 @@ describe('GuardRepository', () => {
       ledger: null,
       bucket: null,
       cache: [{ key: 'ok', bytes: 1, storedAt: 1, usedAt: 1 }],
+      holds: {},
     });
   });
 });

@@ -36,8 +36,11 @@ beforeAll(async () => {
 });
 
 describe('data stored by the first released schema', () => {
-  test('the fixture covers every database the app keeps', () => {
-    expect(Object.keys(STORAGE_V1).sort()).toEqual(Object.values(DATABASES).map(([database]) => database).sort());
+  test('the fixture covers every database the first release kept', () => {
+    // Databases added since are new to every browser: there is nothing older of theirs to read.
+    const addedLater = new Set(['hearth-endpoint']);
+    const firstRelease = Object.values(DATABASES).map(([database]) => database).filter((database) => !addedLater.has(database));
+    expect(Object.keys(STORAGE_V1).sort()).toEqual(firstRelease.sort());
     // When SCHEMA_VERSION moves on, this fixture stays at 1 and migrations must carry it forward.
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
   });
