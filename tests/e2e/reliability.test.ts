@@ -186,6 +186,9 @@ describe('storage faults', () => {
     await expect.poll(() => notice.count()).toBe(1);
     await send(page, 'Kept only in this tab');
     await waitForStatus(page, 'complete');
+    // Everything that stores works on the in-memory database: conversations, traces, the guard.
+    await page.waitForTimeout(300);
+    expect(await page.getByRole('alert').filter({ hasNotText: 'Nothing is being saved' }).allTextContents()).toEqual([]);
     await expect.poll(() => sidebarTitles(page)).toEqual(['Kept only in this tab']);
     await page.getByRole('button', { name: 'Rename “Kept only in this tab”' }).click();
     await page.getByRole('textbox', { name: 'New title' }).fill('Renamed in memory');

@@ -52,5 +52,3 @@ export function transact<T>(useStore: UseStore, mode: IDBTransactionMode, initia
   );
 }
 
-/** In IndexedDB's key order arrays sort after every number and string, so `[...prefix, []]` closes a prefix range. */
-export const prefixRange = (...prefix: IDBValidKey[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);

@@ -17,7 +17,8 @@ import { TRACE_RETENTION } from '../config';
 import { DATABASES } from '../storage/db';
 import { stamp, upgrade } from '../storage/schema';
 import type { WallClock } from './clock';
-import { prefixRange, transact, type Transaction } from './idb';
+import { prefixRange } from '../storage/keys';
+import { transact, type Transaction } from './idb';
 import { facetsOf, searchTraces, type TraceFacets, type TracePage, type TraceQuery } from './query';
 import type { EvalResult, Feedback, Rating, TraceRecord } from './types';
 
@@ -54,8 +55,6 @@ interface TimeEntry {
 const traceKey = (traceId: string): IDBValidKey[] => ['trace', traceId];
 const timeKey = (entry: TimeEntry): IDBValidKey[] => ['time', entry.startTime, entry.traceId];
 const messageKey = (entry: TimeEntry & { messageId: string }): IDBValidKey[] => ['message', entry.messageId, entry.startTime, entry.traceId];
-const ALL_TRACES = prefixRange('trace');
-const ALL_TIMES = prefixRange('time');
 
 const entryOf = (record: TraceRecord): TimeEntry => ({
   traceId: record.traceId,
@@ -100,13 +99,13 @@ export class TraceRepository {
 
   /** Every stored trace, newest first. */
   async all(): Promise<TraceRecord[]> {
-    const records = await this.#store('readonly', (store) => promisifyRequest(store.getAll(ALL_TRACES)));
+    const records = await this.#store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('trace'))));
     return searchTraces(records.map(readTrace), {}, 0, Number.MAX_SAFE_INTEGER).items;
   }
 
   /** One page of the traces matching `query`, newest first. */
   async list(query: TraceQuery = {}, offset = 0, limit = 50): Promise<TracePage> {
-    const records = await this.#store('readonly', (store) => promisifyRequest(store.getAll(ALL_TRACES)));
+    const records = await this.#store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('trace'))));
     return searchTraces(records.map(readTrace), query, offset, limit);
   }
 
@@ -115,7 +114,7 @@ export class TraceRepository {
   }
 
   async count(): Promise<number> {
-    return this.#store('readonly', (store) => promisifyRequest(store.count(ALL_TIMES)));
+    return this.#store('readonly', (store) => promisifyRequest(store.count(prefixRange('time'))));
   }
 
   /**
@@ -247,8 +246,8 @@ export class TraceRepository {
     };
     tx.read(tx.store.getAll(IDBKeyRange.bound(['time'], ['time', cutoff], false, true)), (expired) => {
       drop(expired);
-      tx.read(tx.store.count(ALL_TIMES), (count) => {
-        if (count > maxCount) tx.read(tx.store.getAll(ALL_TIMES, count - maxCount), drop);
+      tx.read(tx.store.count(prefixRange('time')), (count) => {
+        if (count > maxCount) tx.read(tx.store.getAll(prefixRange('time'), count - maxCount), drop);
       });
     });
   }

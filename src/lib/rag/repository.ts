@@ -13,6 +13,7 @@
  * other's changes: the second one is told to reload and try again.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
+import { prefixRange } from '../storage/keys';
 import { stamp, upgrade } from '../storage/schema';
 import type { ChunkSpan } from './chunk';
 import { RagError } from './errors';
@@ -88,8 +89,6 @@ export function documentRecords(target: TargetRef, { document, text, spans }: St
     [docKey('chunks', target, document.id), stamp<ChunksRecord>({ docId: document.id, spans })],
   ];
 }
-// In IndexedDB's key order arrays sort after every number and string, so `[...prefix, []]` closes a prefix range.
-const prefixRange = (...prefix: IDBValidKey[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);
 const ofTarget = (kind: 'document' | 'text' | 'chunks', target: TargetRef): IDBKeyRange => prefixRange(kind, target.kind, target.id);
 
 export class RagRepository {

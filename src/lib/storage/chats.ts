@@ -10,6 +10,7 @@
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { ChatMessage, Conversation } from '../chat/types';
+import { prefixRange } from './keys';
 import { stamp, upgrade } from './schema';
 
 type Key = IDBValidKey[];
@@ -21,10 +22,6 @@ export const messageKey = (message: Pick<ChatMessage, 'conversationId' | 'create
   message.createdAt,
   message.id,
 ];
-// In IndexedDB's key order arrays sort after every number and string, so `[...prefix, []]` closes a prefix range.
-const prefixRange = (...prefix: IDBValidKey[]): IDBKeyRange => IDBKeyRange.bound(prefix, [...prefix, []]);
-const ALL_CONVERSATIONS = prefixRange('conversation');
-const ALL_MESSAGES = prefixRange('message');
 const messagesOf = (conversationId: string): IDBKeyRange => prefixRange('message', conversationId);
 
 /** Everything a deletion removed, so Undo can put it back exactly. */
@@ -38,7 +35,7 @@ export class ChatRepository {
 
   /** Newest first. */
   async listConversations(): Promise<Conversation[]> {
-    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(ALL_CONVERSATIONS)));
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('conversation'))));
     return records.map((record) => upgrade<Conversation>(record, 'conversation')).sort(byNewest);
   }
 
@@ -55,7 +52,7 @@ export class ChatRepository {
   /** Every conversation with its messages, read in one transaction (a consistent snapshot, for backups). */
   async loadAll(): Promise<Array<{ conversation: Conversation; messages: ChatMessage[] }>> {
     const [headers, records] = await this.store('readonly', (store) =>
-      Promise.all([promisifyRequest(store.getAll(ALL_CONVERSATIONS)), promisifyRequest(store.getAll(ALL_MESSAGES))]),
+      Promise.all([promisifyRequest(store.getAll(prefixRange('conversation'))), promisifyRequest(store.getAll(prefixRange('message')))]),
     );
     const byConversation = new Map<string, ChatMessage[]>();
     // Keys sort messages by conversation, then time: each list comes out in order.

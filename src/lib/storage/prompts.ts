@@ -6,9 +6,9 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { Persona } from '../prompts/personas';
 import type { PromptTemplate } from '../prompts/versions';
+import { prefixRange } from './keys';
 import { stamp, upgrade } from './schema';
 
-const range = (kind: string): IDBKeyRange => IDBKeyRange.bound([kind], [kind, []]);
 export const templateKey = (id: string): IDBValidKey[] => ['template', id];
 export const personaKey = (id: string): IDBValidKey[] => ['persona', id];
 
@@ -16,12 +16,12 @@ export class PromptRepository {
   constructor(private readonly store: UseStore) {}
 
   async templates(): Promise<PromptTemplate[]> {
-    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(range('template'))));
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('template'))));
     return records.map((record) => upgrade<PromptTemplate>(record, 'template')).sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
   async personas(): Promise<Persona[]> {
-    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(range('persona'))));
+    const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('persona'))));
     return records.map((record) => upgrade<Persona>(record, 'persona')).sort((a, b) => a.createdAt - b.createdAt);
   }
 
