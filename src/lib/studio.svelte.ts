@@ -2,7 +2,7 @@
  * The composition root: storage, the engine, conversations and notices, wired together once.
  * Components receive this object and call its methods; they hold no logic of their own.
  */
-import { backupRepositories, openBackupStores, type RestoreCounts } from './backup';
+import type { RestoreCounts } from './backup';
 import { Backups } from './backup/backups.svelte';
 import { Chats } from './chat/chats.svelte';
 import { openChatChannel, type ChatChannel } from './chat/sync';
@@ -81,7 +81,6 @@ export class Studio {
     });
     this.guard = new Guard({ store: repos.guard, coordination: browserCoordination() });
     this.backups = new Backups({
-      repos: () => backupRepositories(openBackupStores()),
       appVersion: APP_VERSION,
       save: saveFile,
       onRestored: (counts) => this.#afterRestore(counts),

@@ -4,11 +4,14 @@
  * writes anything. Exports of one conversation (JSON, restorable; Markdown, for reading) too.
  */
 import type { ChatMessage, Conversation } from '../chat/types';
-import { BackupError, conversationMarkdown, createBackup, previewRestore, readBackup, restoreBackup, summarize, type BackupRepositories, type BackupSummary, type ParsedBackup, type RestoreCounts } from './index';
+import type { BackupRepositories, BackupSummary, ParsedBackup, RestoreCounts } from './index';
+
+/** The backup library (checks, merge, restore: tens of KB) loads when first used, not with the app. */
+const library = () => import('./index');
 
 export interface BackupsDeps {
-  /** Opened on first use, so the app's start never waits for the backup's databases. */
-  repos: () => BackupRepositories;
+  /** Opened on first use, so the app's start never waits for the backup's databases; the browser's own by default. */
+  repos?: () => BackupRepositories;
   appVersion: string;
   /** Hands a file to the browser as a download; returns the name it was saved under. */
   save: (baseName: string, content: Blob | string, type: string, extension: string) => string;
@@ -63,7 +66,8 @@ export class Backups {
   /** Downloads everything as one file. */
   async backUp(): Promise<void> {
     await this.#run('saving', 'The backup could not be made.', async () => {
-      const { blob } = await createBackup(this.#open(), { appVersion: this.#deps.appVersion, now: this.#now() });
+      const { createBackup } = await library();
+      const { blob } = await createBackup(await this.#open(), { appVersion: this.#deps.appVersion, now: this.#now() });
       this.saved = this.#deps.save('hearth-backup', blob, 'application/json', 'json');
     });
   }
@@ -72,12 +76,13 @@ export class Backups {
   async exportConversation(conversation: Conversation, messages: readonly ChatMessage[], format: 'json' | 'markdown'): Promise<void> {
     await this.#run('saving', 'The conversation could not be exported.', async () => {
       const baseName = `hearth-${slug(conversation.title)}`;
+      const { conversationMarkdown, createBackup } = await library();
       if (format === 'markdown') {
         const text = conversationMarkdown(conversation, messages, { exportedAt: this.#now(), personaName: this.#deps.personaName });
         this.saved = this.#deps.save(baseName, text, 'text/markdown', 'md');
         return;
       }
-      const { blob } = await createBackup(this.#open(), { appVersion: this.#deps.appVersion, now: this.#now(), conversationIds: [conversation.id] });
+      const { blob } = await createBackup(await this.#open(), { appVersion: this.#deps.appVersion, now: this.#now(), conversationIds: [conversation.id] });
       this.saved = this.#deps.save(baseName, blob, 'application/json', 'json');
     });
   }
@@ -86,8 +91,9 @@ export class Backups {
   async choose(file: File): Promise<void> {
     this.cancel();
     await this.#run('reading', NOT_RESTORED, async () => {
+      const { previewRestore, readBackup, summarize } = await library();
       const backup = await readBackup(file);
-      const changes = await previewRestore(this.#open(), backup);
+      const changes = await previewRestore(await this.#open(), backup);
       this.#backup = backup;
       this.pending = { fileName: file.name, exportedAt: backup.exportedAt, contents: backup.contents, holds: summarize(backup.data), changes };
     });
@@ -99,7 +105,8 @@ export class Backups {
     const backup = this.#backup;
     if (!backup || this.phase !== 'review') return;
     await this.#run('restoring', NOT_RESTORED, async () => {
-      const counts = await restoreBackup(this.#open(), backup);
+      const { restoreBackup } = await library();
+      const counts = await restoreBackup(await this.#open(), backup);
       this.#clearPending();
       this.restored = counts;
       await this.#deps.onRestored(counts);
@@ -126,6 +133,7 @@ export class Backups {
     } catch (error) {
       this.#clearPending();
       // A BackupError says what is wrong in the user's terms; anything else is unexpected, and named as it is.
+      const { BackupError } = await library();
       const detail = error instanceof BackupError ? error.message : `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       this.error = { title: failure, detail };
     } finally {
@@ -138,8 +146,11 @@ export class Backups {
     this.pending = null;
   }
 
-  #open(): BackupRepositories {
-    this.#repos ??= this.#deps.repos();
+  async #open(): Promise<BackupRepositories> {
+    if (!this.#repos) {
+      const { backupRepositories, openBackupStores } = await library();
+      this.#repos = this.#deps.repos?.() ?? backupRepositories(openBackupStores());
+    }
     return this.#repos;
   }
 

@@ -9,7 +9,7 @@
  * `keyState`, never the key.
  */
 import { EngineError, type ChatRequest, type ReadyEngine } from '../engine/protocol';
-import { listRemoteModels, type RemoteAccess, type RemoteConnection, type RemoteModel } from '../engine/remote';
+import type { RemoteAccess, RemoteConnection, RemoteModel } from '../engine/remote';
 import { resolveApiBase } from '../engine/remote-ids';
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, type EndpointConfig, type EndpointRepository, type StoredKey } from '../storage/endpoint';
 import { mirrorOrigin } from './csp';
@@ -180,6 +180,8 @@ export class Endpoint implements RemoteAccess {
     this.busy = 'testing';
     try {
       const connection = await this.connection();
+      // The remote engine's code loads only for someone who set up a server.
+      const { listRemoteModels } = await import('../engine/remote');
       this.models = await listRemoteModels(connection, this.#fetch ? { fetch: this.#fetch } : {});
       if (!options.quiet || this.status?.tone === 'error') {
         const count = this.models.length;

@@ -5,9 +5,8 @@
  */
 import { TRACE_PAGE_SIZE } from '../config';
 import type { Evaluator } from './eval/types';
-import { exportTraces, parseTraceExport } from './exchange';
 import { leaderboard, sortLeaderboard, type Leaderboard, type LeaderboardColumn, type LeaderboardRow, type LeaderboardSort } from './leaderboard';
-import { toOtlp, type OtlpOptions } from './otlp';
+import type { OtlpOptions } from './otlp';
 import type { TraceFacets, TracePage, TraceQuery } from './query';
 import { EvalRunner, type EvalRunnerOptions } from './runner';
 import type { ScrubOptions } from './scrub';
@@ -233,19 +232,23 @@ export class Observability {
   }
 
   // ── Export, import, delete ────────────────────────────────────────────────
+  // The export formats and the import's checks load when first used, not with the app.
 
   /** Hearth's JSON export as text (secrets stripped; personal data too with `redactPii`). */
   async exportJson(options: TraceExportOptions = {}): Promise<string> {
+    const { exportTraces } = await import('./exchange');
     return JSON.stringify(exportTraces(await this.#exported(options.query), options), null, 2);
   }
 
   /** OTLP/JSON as text, for OpenTelemetry tools. */
   async exportOtlp(options: TraceExportOptions & OtlpOptions = {}): Promise<string> {
+    const { toOtlp } = await import('./otlp');
     return JSON.stringify(toOtlp(await this.#exported(options.query), options));
   }
 
   /** Imports a Hearth JSON export; throws `TraceImportError` (and writes nothing) when the file is not valid. */
   async importJson(text: string): Promise<ImportResult> {
+    const { parseTraceExport } = await import('./exchange');
     const result = await this.#repo.importTraces(parseTraceExport(text));
     await this.#refreshShown();
     return result;
