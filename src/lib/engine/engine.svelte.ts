@@ -61,8 +61,12 @@ const importEngine: EngineFactory = async (kind, script, remote) => {
     const { GgufEngine } = await import('./gguf');
     return new GgufEngine();
   }
-  const { createWebLLMEngine, createScriptedEngine } = await import('./webllm');
-  return kind === 'scripted' ? createScriptedEngine(script) : createWebLLMEngine();
+  // The worker starts before WebLLM's client is imported, so the two load side by side.
+  const { spawnWebLLMWorker, scriptedWorkers, started } = await import('./spawn');
+  const spawn = kind === 'scripted' ? scriptedWorkers(script) : spawnWebLLMWorker;
+  const first = started(spawn());
+  const { WebLLMWorkerEngine } = await import('./webllm');
+  return new WebLLMWorkerEngine(kind, spawn, first);
 };
 
 const importCache: CacheFactory = async (choice) => {

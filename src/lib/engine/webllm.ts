@@ -24,8 +24,7 @@ import {
   type ResponseFormat,
   type TokenUsage,
 } from './protocol';
-import type { Script } from './scripted';
-import type { ConfigureScriptMessage } from './scripted-protocol';
+import { started, type StartedWorker } from './spawn';
 
 /** After Stop, how long a stream may take to wind down before we stop waiting for the worker. */
 const ABORT_GRACE_MS = 1500;
@@ -43,10 +42,14 @@ export class WebLLMWorkerEngine implements ChatEngine {
   #loadedModelId: string | null = null;
   #onProgress: ((progress: LoadProgress) => void) | null = null;
 
+  /** `first`: a worker already started (see spawn.ts), used for the first load. */
   constructor(
     readonly kind: EngineKind,
     private readonly spawnWorker: () => Worker,
-  ) {}
+    first?: StartedWorker,
+  ) {
+    if (first) this.#session = this.#sessionOf(first);
+  }
 
   get loadedModelId(): string | null {
     return this.#loadedModelId;
@@ -195,19 +198,18 @@ export class WebLLMWorkerEngine implements ChatEngine {
   }
 
   #ensureSession(): WorkerSession {
-    if (this.#session) return this.#session;
-    const worker = this.spawnWorker();
-    const crashed = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        if (this.#session?.worker === worker) this.#endSession();
-        reject(new EngineError('worker-crashed', `The engine worker stopped: ${event.message || 'unknown error'}`));
-      });
+    this.#session ??= this.#sessionOf(started(this.spawnWorker()));
+    return this.#session;
+  }
+
+  #sessionOf({ worker, failed }: StartedWorker): WorkerSession {
+    const crashed = failed.then((event): never => {
+      if (this.#session?.worker === worker) this.#endSession();
+      throw new EngineError('worker-crashed', `The engine worker stopped: ${event.message || 'unknown error'}`);
     });
     // Nobody may be racing against `crashed` at the moment the worker dies.
     crashed.catch(() => undefined);
-    this.#session = { worker, client: null, crashed };
-    return this.#session;
+    return { worker, client: null, crashed };
   }
 
   #forwardProgress(report: InitProgressReport): void {
@@ -252,19 +254,3 @@ function toFinishReason(reason: string): FinishReason {
   return 'stop';
 }
 
-export function createWebLLMEngine(): ChatEngine {
-  return new WebLLMWorkerEngine('webllm', () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));
-}
-
-export function createScriptedEngine(script: Partial<Script>): ChatEngine {
-  let failure = script.failure ?? null;
-  return new WebLLMWorkerEngine('scripted', () => {
-    const worker = new Worker(new URL('./scripted-worker.ts', import.meta.url), { type: 'module' });
-    // An injected failure happens once per page, not once per worker: the worker that replaces
-    // a failed one must succeed, as a retry after a transient fault would.
-    const configure: ConfigureScriptMessage = { kind: 'hearth.configureScript', script: { ...script, failure } };
-    failure = null;
-    worker.postMessage(configure);
-    return worker;
-  });
-}

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { EngineError, type ChatStreamEvent, type LoadProgress } from '../../../src/lib/engine/protocol';
 import type { Script } from '../../../src/lib/engine/scripted';
 import { createScriptedHost } from '../../../src/lib/engine/scripted-host';
+import { started } from '../../../src/lib/engine/spawn';
 import { WebLLMWorkerEngine } from '../../../src/lib/engine/webllm';
 import { DEFAULT_SAMPLING } from '../../../src/lib/config';
 import { InProcessWorker } from './in-process-worker';
@@ -119,6 +120,22 @@ describe('WebLLMWorkerEngine over WebLLM’s worker protocol', () => {
     expect(error).toMatchObject({ code: 'worker-crashed' });
     expect(deltas).toEqual(['a', ' b']);
     expect(engine.loadedModelId).toBeNull();
+  });
+
+  test('a worker started early that fails before the engine exists still fails the load, and a new worker serves the retry', async () => {
+    const early = new InProcessWorker(createScriptedHost);
+    const first = started(early.asWorker());
+    // The script fails while WebLLM's client is still loading: no engine is listening yet.
+    early.crash('Failed to fetch the worker script');
+    const spawn = () => {
+      const worker = new InProcessWorker(createScriptedHost);
+      worker.postMessage({ kind: 'hearth.configureScript', script: { ...FAST, replies: ['after the retry'] } });
+      return worker.asWorker();
+    };
+    const engine = new WebLLMWorkerEngine('scripted', spawn, first);
+    await expect(engine.load('demo', () => {})).rejects.toMatchObject({ code: 'worker-crashed' });
+    await engine.load('demo', () => {});
+    expect((await collect(engine.chat(ask('q')))).text).toBe('after the retry');
   });
 
   test('JSON mode reaches the engine as response_format and the reply is JSON built from the input', async () => {
