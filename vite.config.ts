@@ -4,6 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './config/csp.ts';
 import { modelCatalog } from './config/model-catalog.ts';
 import { pwaOptions } from './config/pwa.ts';
+import { webllmTreeShaking } from './config/webllm-tree-shaking.ts';
 
 function csp(): Plugin {
   let mode: 'build' | 'serve' = 'build';
@@ -21,8 +22,8 @@ function csp(): Plugin {
 export default defineConfig({
   // Relative base: the build runs from any sub-path of any static host.
   base: './',
-  plugins: [svelte(), csp(), modelCatalog(), VitePWA(pwaOptions)],
-  worker: { format: 'es', plugins: () => [modelCatalog()] },
+  plugins: [svelte(), csp(), modelCatalog(), webllmTreeShaking(), VitePWA(pwaOptions)],
+  worker: { format: 'es', plugins: () => [modelCatalog(), webllmTreeShaking(/[\\/]scripted-worker\.ts$/)] },
   build: {
     target: 'es2022',
     // WebLLM's worker chunk is large by nature; it loads only when a model is loaded.
