@@ -9,7 +9,7 @@ import { RagService } from './service';
 
 const [database, store] = DATABASES.rag;
 // A worker has its own IndexedDB global: where the browser refuses storage, documents live in this worker's memory.
-const host = ensureStorage().then(() => {
+const host = ensureStorage(DATABASES.rag).then(() => {
   const service = new RagService({ repository: new RagRepository(createStore(database, store)), loadPdfJs });
   return createRagHost((message) => self.postMessage(message), service);
 });

@@ -7,13 +7,16 @@
  */
 export type StorageMode = 'persistent' | 'memory';
 
-const PROBE_DATABASE = 'hearth-probe';
 /** A browser that never answers the probe is treated like one that refuses it. */
 const PROBE_TIMEOUT_MS = 3000;
 
-/** Probes IndexedDB once; where it is unusable, installs an in-memory one in this global scope. */
-export async function ensureStorage(): Promise<StorageMode> {
-  if (await canOpen()) return 'persistent';
+/**
+ * Probes IndexedDB once by opening `probe`, a database the caller opens next anyway (created with
+ * its store, as idb-keyval would: a throwaway probe database cost a creation and a deletion at
+ * every start). Where IndexedDB is unusable, installs an in-memory one in this global scope.
+ */
+export async function ensureStorage(probe: readonly [database: string, store: string]): Promise<StorageMode> {
+  if (await canOpen(...probe)) return 'persistent';
   const { default: _factory, forceCloseDatabase: _close, ...globals } = await import('fake-indexeddb');
   // indexedDB, IDBKeyRange and the other IDB globals, replaced together: key ranges must come from the same implementation.
   for (const [name, value] of Object.entries(globals)) {
@@ -22,13 +25,13 @@ export async function ensureStorage(): Promise<StorageMode> {
   return 'memory';
 }
 
-async function canOpen(): Promise<boolean> {
+async function canOpen(database: string, store: string): Promise<boolean> {
   // Typed as possibly missing: some browsers leave it undefined when storage is disabled.
   const factory = globalThis.indexedDB as IDBFactory | undefined;
   if (!factory) return false;
   let request: IDBOpenDBRequest;
   try {
-    request = factory.open(PROBE_DATABASE);
+    request = factory.open(database);
   } catch {
     return false;
   }
@@ -38,14 +41,11 @@ async function canOpen(): Promise<boolean> {
       clearTimeout(timer);
       resolve(usable);
     };
+    request.onupgradeneeded = () => {
+      if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
+    };
     request.onsuccess = () => {
       request.result.close();
-      // Best effort: a probe database left behind is harmless.
-      try {
-        factory.deleteDatabase(PROBE_DATABASE);
-      } catch {
-        /* ignored */
-      }
       settle(true);
     };
     request.onerror = () => settle(false);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { createStore, get, set } from 'idb-keyval';
 import { ensureStorage } from '../../../src/lib/storage/availability';
 
 const original = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
@@ -11,11 +12,19 @@ afterEach(() => {
   if (original) Object.defineProperty(globalThis, 'indexedDB', original);
 });
 
+const PROBE = ['probe-db', 'probe-store'] as const;
+
 describe('ensureStorage', () => {
-  test('keeps a working IndexedDB', async () => {
+  test('keeps a working IndexedDB, and leaves the probed database ready for its store', async () => {
     const before = globalThis.indexedDB;
-    expect(await ensureStorage()).toBe('persistent');
+    expect(await ensureStorage(PROBE)).toBe('persistent');
     expect(globalThis.indexedDB).toBe(before);
+    const store = createStore(...PROBE);
+    await set('key', 'value', store);
+    expect(await get('key', store)).toBe('value');
+    // A second start finds the database and its store as they are.
+    expect(await ensureStorage(PROBE)).toBe('persistent');
+    expect(await get('key', store)).toBe('value');
   });
 
   test.each([
@@ -33,7 +42,7 @@ describe('ensureStorage', () => {
     ],
   ])('%s: runs on an in-memory IndexedDB that works', async (_case, broken) => {
     replaceIndexedDB(broken);
-    expect(await ensureStorage()).toBe('memory');
+    expect(await ensureStorage(PROBE)).toBe('memory');
     const factory = globalThis.indexedDB;
     expect(factory).not.toBe(broken);
     const opened = await new Promise<IDBDatabase>((resolve, reject) => {
