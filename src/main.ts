@@ -1,5 +1,7 @@
 // First: the endpoint's Content-Security-Policy must be in place before any code can connect.
 import './lib/endpoint/csp-boot';
+// Next: the demo engine's worker, if the address asks for it, loads while the app starts.
+import './lib/engine/early-boot';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles/app.css';

@@ -15,7 +15,7 @@ import { Endpoint } from './endpoint/endpoint.svelte';
 import { checkQuota } from './engine/cache';
 import { chooseEngine, type EngineChoice } from './engine/choice';
 import { EngineHost, type EngineEvent } from './engine/engine.svelte';
-import { ModelLibrary } from './engine/library.svelte';
+import { catalogEntry, ModelLibrary } from './engine/library.svelte';
 import { describeLoadFailure } from './engine/errors';
 import { defaultModelId } from './engine/models';
 import { ggufCatalog } from './engine/gguf-catalog';
@@ -31,11 +31,16 @@ import { RagClient, RagError, RagLibrary, type OpenedCitation, type TargetRef } 
 import { APP_VERSION, judgeEvaluator, Observability, openTraceRepository, type Complete, type Feedback, type Rating } from './observe';
 import { effectiveSampling, validateSampling } from './prompts/sampling';
 import { ensureStorage, type StorageMode } from './storage/availability';
-import { openRepositories, type Repositories } from './storage/db';
+import { DATABASES, openRepositories, type Repositories } from './storage/db';
 import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
 
 /** What collections need from a chat session. */
 type ChatSessionLike = Pick<ChatSession, 'conversation' | 'updateSettings'>;
+
+/** The longest the index worker's start waits for the engine's (see #engineStarted). */
+const RAG_START_DELAY_MS = 1000;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Studio {
   readonly toasts = new Toasts();
@@ -66,6 +71,12 @@ export class Studio {
   readonly #repos: Repositories;
   readonly #channel: ChatChannel;
   #storageErrorToast: number | null = null;
+  /**
+   * Settles once the engine has started, or after RAG_START_DELAY_MS: the index worker's
+   * start-up reads (collections, the open conversation's documents) wait for it, rather than
+   * share this device's cores with the engine's worker while the user waits for the composer.
+   */
+  #engineStarted: Promise<void> = Promise.resolve();
 
   private constructor(repos: Repositories, settings: Settings, choice: EngineChoice) {
     this.#repos = repos;
@@ -156,7 +167,7 @@ export class Studio {
   /** Reads settings and the conversation list, then starts the engine in the background. */
   static async open(given?: Repositories, search: string = location.search): Promise<Studio> {
     // Before any store opens: where IndexedDB is refused, an in-memory one takes its place.
-    const storageMode = given ? 'persistent' : await ensureStorage();
+    const storageMode = given ? 'persistent' : await ensureStorage(DATABASES.settings);
     const repos = given ?? openRepositories();
     let settingsError: unknown = null;
     const settings = await repos.settings.load().catch((error: unknown) => {
@@ -167,11 +178,11 @@ export class Studio {
     studio.storageMode = storageMode;
     if (settingsError) studio.#storageError(settingsError);
     void studio.guard.refresh().catch((error: unknown) => studio.#storageError(error));
-    void studio.rag.refreshCollections();
-    // The engine starts as soon as the endpoint's settings are read (a remote model needs them),
-    // alongside reading the conversations: its chunks and worker are the longest part of start-up.
+    // The engine starts now, alongside reading the conversations and the endpoint's settings
+    // (only a remote model waits for those): its chunks and worker are the longest part of start-up.
     const endpointLoaded = studio.endpoint.load().catch((error: unknown) => studio.#storageError(error));
-    void endpointLoaded.then(() => studio.#startEngine());
+    studio.#engineStarted = Promise.race([studio.#startEngine(endpointLoaded), delay(RAG_START_DELAY_MS)]).catch(() => {});
+    void studio.#engineStarted.then(() => studio.rag.refreshCollections());
     await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error)), endpointLoaded]);
     return studio;
   }
@@ -401,6 +412,7 @@ export class Studio {
 
   /** Shows the documents of the conversation now open. */
   async openAttachments(conversationId: string): Promise<void> {
+    await this.#engineStarted;
     await this.rag.open({ kind: 'conversation', id: conversationId });
   }
 
@@ -456,9 +468,13 @@ export class Studio {
    * A model downloads only when the user asks; one already in the browser cache loads at once,
    * as does the demo engine's own model (it downloads nothing real).
    */
-  async #startEngine(): Promise<void> {
+  async #startEngine(endpointLoaded?: Promise<unknown>): Promise<void> {
     const engine = this.engine;
+    // Its module loads while the device is probed.
+    void engine.cache().catch(() => {});
     await engine.init();
+    // Only a remote model needs the endpoint's settings, which may still be being read.
+    if (isRemoteModelId(this.settings.lastModels[engine.kind] ?? '')) await endpointLoaded;
     if (engine.state.phase !== 'idle') return;
     const modelId = this.suggestedModelId;
     // The last remote model is "cached" when its endpoint can be asked without the user (no locked key).
@@ -466,13 +482,17 @@ export class Studio {
       if (this.endpoint.usable) await this.loadModel(modelId);
       return;
     }
-    const cached = await engine
-      .cache()
-      .then((cache) => cache.has(modelId))
-      .catch(() => false);
+    // The demo engine's own model loads either way: only another model needs the cache's word.
+    const fallback = engine.defaultModelId;
+    const cached =
+      modelId !== fallback &&
+      (await engine
+        .cache()
+        .then((cache) => cache.has(modelId))
+        .catch(() => false));
     if (engine !== this.engine) return;
     if (cached) await this.loadModel(modelId);
-    else if (engine.defaultModelId) await this.loadModel(engine.defaultModelId);
+    else if (fallback) await this.loadModel(fallback);
   }
 
   #onEngineEvent(event: EngineEvent): void {
@@ -502,12 +522,13 @@ export class Studio {
   async #quotaProblem(modelId: string): Promise<string | null> {
     try {
       const cache = await this.engine.cache();
-      if (await cache.has(modelId)) return null;
-      const library = this.library ?? (await this.openLibrary());
-      const entry = library.entry(modelId);
+      // Asked together: on a fresh profile each of these can take a tenth of a second.
+      const [cached, models, storage, entry] = await Promise.all([cache.has(modelId), cache.list(), cache.storage(), catalogEntry(modelId)]);
+      if (cached) return null;
+      // A model outside the catalogs (a GGUF from a URL) has no size to check until it downloads.
       if (!entry) return null;
-      const partial = library.downloaded.get(modelId)?.bytes ?? 0;
-      const verdict = checkQuota(entry.downloadBytes - partial, await cache.storage());
+      const partial = models.find((model) => model.id === modelId)?.bytes ?? 0;
+      const verdict = checkQuota(entry.downloadBytes - partial, storage);
       return verdict.ok ? null : verdict.message;
     } catch {
       // Not knowing the quota must not block a load; the download itself reports a full disk.

@@ -28,6 +28,7 @@ import {
   type ReadyEngine,
 } from './protocol';
 import { SCRIPTED_MODEL_ID, type Script } from './scripted';
+import { claimEarlyWorker, discardEarlyWorker, scriptedWorkers, spawnWebLLMWorker, started } from './spawn';
 import { GpuTabLock } from './tab-lock';
 import { SIMULATED_DEVICE, deviceProfile, probeWebGPU } from './webgpu';
 
@@ -61,10 +62,11 @@ const importEngine: EngineFactory = async (kind, script, remote) => {
     const { GgufEngine } = await import('./gguf');
     return new GgufEngine();
   }
-  // The worker starts before WebLLM's client is imported, so the two load side by side.
-  const { spawnWebLLMWorker, scriptedWorkers, started } = await import('./spawn');
-  const spawn = kind === 'scripted' ? scriptedWorkers(script) : spawnWebLLMWorker;
-  const first = started(spawn());
+  // The worker starts (or started, see startEarly) before WebLLM's client is imported, so the
+  // two load side by side.
+  const early = claimEarlyWorker(kind);
+  const spawn = early?.spawn ?? (kind === 'scripted' ? scriptedWorkers(script) : spawnWebLLMWorker);
+  const first = early?.first ?? started(spawn());
   const { WebLLMWorkerEngine } = await import('./webllm');
   return new WebLLMWorkerEngine(kind, spawn, first);
 };
@@ -193,17 +195,20 @@ export class EngineHost {
     const onGpu = !isRemoteModelId(modelId);
 
     if (onGpu && !this.#lock.held) {
-      if (!options.takeOver && (await this.#lock.heldElsewhere())) {
-        if (this.#loadAbort === abort) this.state = { phase: 'elsewhere', modelId };
-        return;
-      }
-      this.state = { phase: 'loading', modelId, progress: null, recovering };
-      if (options.takeOver) this.#lock.requestHandover();
-      try {
-        await this.#lock.acquire(abort.signal);
-      } catch {
-        if (this.#loadAbort === abort) this.state = { phase: 'idle' };
-        return;
+      if (!options.takeOver) {
+        if (!(await this.#lock.tryAcquire())) {
+          if (this.#loadAbort === abort) this.state = { phase: 'elsewhere', modelId };
+          return;
+        }
+      } else {
+        this.state = { phase: 'loading', modelId, progress: null, recovering };
+        this.#lock.requestHandover();
+        try {
+          await this.#lock.acquire(abort.signal);
+        } catch {
+          if (this.#loadAbort === abort) this.state = { phase: 'idle' };
+          return;
+        }
       }
     }
     if (this.#loadAbort !== abort) return;
@@ -263,6 +268,7 @@ export class EngineHost {
     this.#loadAbort?.abort();
     this.#disposeEngines();
     this.#lock.dispose();
+    discardEarlyWorker();
   }
 
   /** The engine for a model, created on first use; the one holding another model lets it go first. */

@@ -31,6 +31,13 @@ const DEMO_ENTRY: CatalogEntry = {
   bufferBytesRequired: null,
 };
 
+/** A model's catalog entry (the demo's own model included), without opening the library. */
+export async function catalogEntry(modelId: string): Promise<CatalogEntry | undefined> {
+  if (modelId === SCRIPTED_MODEL_ID) return DEMO_ENTRY;
+  const { default: records } = await import('virtual:model-catalog');
+  return [...ggufCatalog(), ...chatCatalog(records)].find((entry) => entry.id === modelId);
+}
+
 export class ModelLibrary {
   entries: RankedEntry[] = $state.raw([]);
   downloaded: ReadonlyMap<string, CachedModel> = $state.raw(new Map());

@@ -45,11 +45,15 @@ export class CacheApiShardStore implements ShardStore {
   async list(): Promise<Map<string, number>> {
     const cache = await this.caches.open(SCRIPTED_CACHE_NAME);
     const sizes = new Map<string, number>();
-    for (const request of await cache.keys()) {
-      const parsed = parseShardUrl(request.url);
-      const response = parsed ? await cache.match(request) : undefined;
-      if (!parsed || !response) continue;
-      sizes.set(parsed.modelId, (sizes.get(parsed.modelId) ?? 0) + Number(response.headers.get(SIZE_HEADER) ?? 0));
+    const shards = await Promise.all(
+      (await cache.keys()).map(async (request) => {
+        const parsed = parseShardUrl(request.url);
+        return parsed ? { modelId: parsed.modelId, response: await cache.match(request) } : null;
+      }),
+    );
+    for (const shard of shards) {
+      if (!shard?.response) continue;
+      sizes.set(shard.modelId, (sizes.get(shard.modelId) ?? 0) + Number(shard.response.headers.get(SIZE_HEADER) ?? 0));
     }
     return sizes;
   }

@@ -31,10 +31,18 @@ export class GpuTabLock {
     return this.#release !== null;
   }
 
-  async heldElsewhere(): Promise<boolean> {
-    if (!this.#locks || this.held) return false;
-    const { held = [] } = await this.#locks.query();
-    return held.some((lock) => lock.name === LOCK_NAME);
+  /** Takes the lock if no other tab holds it, in one request; resolves false, holding nothing, if one does. */
+  tryAcquire(): Promise<boolean> {
+    const locks = this.#locks;
+    if (!locks || this.held) return Promise.resolve(true);
+    return new Promise((resolve, rejected) => {
+      locks
+        .request(LOCK_NAME, { ifAvailable: true }, (lock) => {
+          resolve(lock !== null);
+          return lock === null ? undefined : new Promise<void>((release) => (this.#release = release));
+        })
+        .catch(rejected);
+    });
   }
 
   /** Resolves once this tab holds the lock; waits while another tab holds it. */

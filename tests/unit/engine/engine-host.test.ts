@@ -86,13 +86,16 @@ describe('EngineHost', () => {
 
   test('remote models go to the remote engine with the endpoint access, and need no GPU lock', async () => {
     // Another tab holds the GPU model: local models wait for the user's choice, remote ones load.
+    let heldElsewhere = true;
     let heldHere = false;
     let releasedHere = 0;
     const locks = {
-      query: async () => ({ held: heldHere ? [] : [{ name: 'hearth:gpu-model' }] }),
-      request: (_name: string, _options: unknown, granted: () => Promise<void>) => {
+      request: (name: string, options: LockOptions, granted: (lock: Lock | null) => Promise<void> | undefined) => {
+        if (options.ifAvailable && heldElsewhere) return Promise.resolve(granted(null));
+        // Asked without ifAvailable (a take-over), the other tab lets go.
+        heldElsewhere = false;
         heldHere = true;
-        return granted().then(() => {
+        return Promise.resolve(granted({ name, mode: 'exclusive' })).then(() => {
           heldHere = false;
           releasedHere++;
         });
