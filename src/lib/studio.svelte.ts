@@ -37,8 +37,8 @@ import { DEFAULT_SETTINGS, type Settings } from './storage/settings';
 /** What collections need from a chat session. */
 type ChatSessionLike = Pick<ChatSession, 'conversation' | 'updateSettings'>;
 
-/** The longest the index worker's start waits for the engine's (see #engineStarted). */
-const RAG_START_DELAY_MS = 1000;
+/** The longest the reads that wait for the engine's start wait (see #engineStarted). */
+const AFTER_ENGINE_MAX_MS = 1000;
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,9 +72,10 @@ export class Studio {
   readonly #channel: ChatChannel;
   #storageErrorToast: number | null = null;
   /**
-   * Settles once the engine has started, or after RAG_START_DELAY_MS: the index worker's
-   * start-up reads (collections, the open conversation's documents) wait for it, rather than
-   * share this device's cores with the engine's worker while the user waits for the composer.
+   * Settles once the engine has started, or after AFTER_ENGINE_MAX_MS: start-up reads nobody
+   * waits on (the index worker's collections and the open conversation's documents, the rest of
+   * a long conversation list) wait for it, rather than share this device's cores with the
+   * engine's worker while the user waits for the composer.
    */
   #engineStarted: Promise<void> = Promise.resolve();
 
@@ -181,8 +182,8 @@ export class Studio {
     // The engine starts now, alongside reading the conversations and the endpoint's settings
     // (only a remote model waits for those): its chunks and worker are the longest part of start-up.
     const endpointLoaded = studio.endpoint.load().catch((error: unknown) => studio.#storageError(error));
-    studio.#engineStarted = Promise.race([studio.#startEngine(endpointLoaded), delay(RAG_START_DELAY_MS)]).catch(() => {});
-    void studio.#engineStarted.then(() => studio.rag.refreshCollections());
+    studio.#engineStarted = Promise.race([studio.#startEngine(endpointLoaded), delay(AFTER_ENGINE_MAX_MS)]).catch(() => {});
+    void studio.#engineStarted.then(() => Promise.all([studio.rag.refreshCollections(), studio.chats.completeList().catch((error: unknown) => studio.#storageError(error))]));
     await Promise.all([studio.chats.init(), studio.prompts.load().catch((error: unknown) => studio.#storageError(error)), endpointLoaded]);
     return studio;
   }

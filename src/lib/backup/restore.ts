@@ -13,7 +13,7 @@
 import type { ChatMessage, Conversation } from '../chat/types';
 import { documentRecords, indexKey, targetRecordKey, type TargetRecord } from '../rag/repository';
 import { targetKey } from '../rag/types';
-import { conversationKey, messageKey } from '../storage/chats';
+import { conversationKey, messageKey, RECENT_KEY } from '../storage/chats';
 import { personaKey, templateKey } from '../storage/prompts';
 import { stamp, upgrade } from '../storage/schema';
 import { BackupError, type BackupData, type ConversationBackup } from './format';
@@ -119,7 +119,9 @@ function journaledSteps(repos: BackupRepositories, plan: RestorePlan): Step[] {
     ...plan.templates.map((template) => ({ key: templateKey(template.id), put: stamp(template) })),
     ...plan.personas.map((persona) => ({ key: personaKey(persona.id), put: stamp(persona) })),
   ]);
-  add('conversations', 'chats', plan.conversations.flatMap(({ conversation, messages, merge }) => [headerChange(conversation, merge), ...messages.map(messageChange)]));
+  const conversationChanges = plan.conversations.flatMap(({ conversation, messages, merge }) => [headerChange(conversation, merge), ...messages.map(messageChange)]);
+  // The list of recent conversations is written again by the next full read of the headers.
+  add('conversations', 'chats', conversationChanges.length > 0 ? [...conversationChanges, { key: RECENT_KEY, remove: true }] : []);
   add(
     'documents',
     'rag',

@@ -3,8 +3,11 @@
  * in the background after the user switched away.
  */
 import type { DeletedConversation } from '../storage/chats';
+import { placed, sameRecent, summaryOf } from '../storage/recent';
 import { ChatSession, type SessionDeps } from './session.svelte';
-import type { Conversation } from './types';
+import type { Conversation, ConversationSummary } from './types';
+
+type ListChange = (list: readonly ConversationSummary[]) => ConversationSummary[];
 
 export type ChatsDeps = Omit<SessionDeps, 'onSaved'> & {
   /** Tells other tabs that a conversation changed; `null` means all of them. */
@@ -12,14 +15,20 @@ export type ChatsDeps = Omit<SessionDeps, 'onSaved'> & {
 };
 
 export class Chats {
-  conversations: Conversation[] = $state.raw([]);
+  /** Newest first. Until `loaded`, only the newest (the recent record, see storage/recent.ts). */
+  conversations: ConversationSummary[] = $state.raw([]);
   active: ChatSession | null = $state(null);
+  /** Whether `conversations` is the whole list. */
   loaded = $state(false);
 
   /** Open sessions by id: the active one and any still generating. */
   readonly #sessions = new Map<string, ChatSession>();
   readonly #deps: SessionDeps;
   readonly #broadcast: (conversationId: string | null) => void;
+  /** Whether the whole list was read since start-up. */
+  #listChecked = true;
+  /** Changes made while a full read is under way, replayed on what it returns. */
+  #changesDuringRead: ListChange[] | null = null;
 
   constructor(deps: ChatsDeps) {
     this.#broadcast = deps.broadcast ?? (() => {});
@@ -30,20 +39,38 @@ export class Chats {
     return [...this.#sessions.values()].some((session) => session.generating);
   }
 
-  /** Loads the list and opens the most recent conversation (or a new one). */
+  /**
+   * Shows the newest conversations (the recent record, see storage/recent.ts) and opens the most
+   * recent one, or a new one. `completeList` reads the rest.
+   */
   async init(): Promise<void> {
-    this.conversations = await this.#deps.repo.listConversations();
-    this.loaded = true;
+    const recent = await this.#deps.repo.recentConversations().catch(() => null);
+    if (recent) {
+      this.conversations = recent.conversations;
+      this.loaded = recent.complete;
+      this.#listChecked = false;
+    } else await this.#readAll();
     const newest = this.conversations[0];
     if (newest) await this.select(newest.id);
     else this.newChat();
+  }
+
+  /**
+   * After start-up: reads every header once, for the rest of a long list and to check the recent
+   * record, which a write that did not keep it (an older Hearth's) would have left stale.
+   */
+  async completeList(): Promise<void> {
+    if (this.#listChecked) return;
+    this.#listChecked = true;
+    await this.#readAll();
   }
 
   async select(id: string): Promise<void> {
     if (this.active?.id === id) return;
     let session = this.#sessions.get(id);
     if (!session) {
-      const conversation = this.conversations.find((item) => item.id === id) ?? (await this.#deps.repo.getConversation(id));
+      // Read afresh: the list holds only what the sidebar shows, and another tab may have changed it.
+      const conversation = await this.#deps.repo.getConversation(id);
       if (!conversation) return;
       session = await ChatSession.open(this.#deps, conversation);
     }
@@ -69,7 +96,7 @@ export class Chats {
     await this.#sessions.get(id)?.stop();
     const deleted = await this.#deps.repo.deleteConversation(id);
     this.#sessions.delete(id);
-    this.conversations = this.conversations.filter((item) => item.id !== id);
+    this.#changeList((list) => list.filter((item) => item.id !== id));
     if (this.active?.id === id) {
       this.active = null;
       const next = this.conversations[0];
@@ -90,7 +117,7 @@ export class Chats {
     await Promise.all([...this.#sessions.values()].map((session) => session.stop()));
     await this.#deps.repo.clearAll();
     this.#sessions.clear();
-    this.conversations = [];
+    this.#changeList(() => []);
     this.active = null;
     this.newChat();
     this.#broadcast(null);
@@ -98,7 +125,12 @@ export class Chats {
 
   /** Another tab changed `conversationId` (or everything, when null). */
   async refresh(conversationId: string | null): Promise<void> {
-    this.conversations = await this.#deps.repo.listConversations();
+    if (conversationId === null) await this.#readAll();
+    else {
+      // One header, not the whole list: another tab streaming an answer says so at every checkpoint.
+      const header = await this.#deps.repo.getConversation(conversationId);
+      this.#changeList((list) => (header ? placed(list, summaryOf(header)) : list.filter((item) => item.id !== conversationId)));
+    }
     const active = this.active;
     if (!active || (conversationId !== null && conversationId !== active.id)) return;
     const stillThere = this.conversations.some((item) => item.id === active.id);
@@ -127,11 +159,27 @@ export class Chats {
   }
 
   #onSaved(conversation: Conversation): void {
-    // One pass instead of a sort: this runs at every streaming checkpoint, with lists of thousands.
-    const others = this.conversations.filter((item) => item.id !== conversation.id);
-    const at = others.findIndex((item) => item.updatedAt <= conversation.updatedAt);
-    others.splice(at === -1 ? others.length : at, 0, conversation);
-    this.conversations = others;
+    this.#changeList((list) => placed(list, summaryOf(conversation)));
     this.#broadcast(conversation.id);
+  }
+
+  #changeList(change: ListChange): void {
+    this.conversations = change(this.conversations);
+    this.#changesDuringRead?.push(change);
+  }
+
+  /** Reads every header (a few hundred ms with 10,000), and the recent record again if it was stale. */
+  async #readAll(): Promise<void> {
+    const changes: ListChange[] = [];
+    this.#changesDuringRead = changes;
+    try {
+      const [all, recent] = await Promise.all([this.#deps.repo.listConversations(), this.#deps.repo.recentConversations().catch(() => null)]);
+      // What changed here while the read ran may or may not be in it; replaying is idempotent.
+      this.conversations = changes.reduce<ConversationSummary[]>((list, change) => change(list), all.map(summaryOf));
+      this.loaded = true;
+      if (changes.length === 0 && (!recent || !sameRecent(recent, this.#deps.repo.recentOf(all)))) void this.#deps.repo.saveRecent(all).catch(() => {});
+    } finally {
+      if (this.#changesDuringRead === changes) this.#changesDuringRead = null;
+    }
   }
 }

@@ -22,6 +22,9 @@ export interface Conversation {
   responseFormat?: ResponseFormat | undefined;
 }
 
+/** What the conversation list shows of a conversation. */
+export type ConversationSummary = Pick<Conversation, 'id' | 'title' | 'createdAt' | 'updatedAt'>;
+
 export interface ConversationSettings {
   personaId?: string;
   /** Replaces the persona's system prompt when set. */

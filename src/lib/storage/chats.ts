@@ -4,6 +4,7 @@
  *
  *   ['conversation', id]                             → Conversation
  *   ['message', conversationId, createdAt, id]        → ChatMessage
+ *   ['recent']                                       → RecentConversations (see recent.ts)
  *
  * Messages are stored one record each: a save touches only what changed (never the whole
  * history), and two tabs adding messages to the same conversation cannot overwrite each other.
@@ -11,6 +12,7 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { ChatMessage, Conversation } from '../chat/types';
 import { prefixRange } from './keys';
+import { afterDelete, afterSave, byNewest, RECENT_LIMIT, recentOf, type RecentConversations } from './recent';
 import { stamp, upgrade } from './schema';
 
 type Key = IDBValidKey[];
@@ -23,6 +25,7 @@ export const messageKey = (message: Pick<ChatMessage, 'conversationId' | 'create
   message.id,
 ];
 const messagesOf = (conversationId: string): IDBKeyRange => prefixRange('message', conversationId);
+export const RECENT_KEY: Key = ['recent'];
 
 /** Everything a deletion removed, so Undo can put it back exactly. */
 export interface DeletedConversation {
@@ -31,12 +34,35 @@ export interface DeletedConversation {
 }
 
 export class ChatRepository {
-  constructor(private readonly store: UseStore) {}
+  /** `recentLimit`: how many conversations the recent record keeps (tests make it small). */
+  constructor(
+    private readonly store: UseStore,
+    private readonly recentLimit = RECENT_LIMIT,
+  ) {}
 
   /** Newest first. */
   async listConversations(): Promise<Conversation[]> {
     const records = await this.store('readonly', (store) => promisifyRequest(store.getAll(prefixRange('conversation'))));
     return records.map((record) => upgrade<Conversation>(record, 'conversation')).sort(byNewest);
+  }
+
+  /** The newest conversations without reading every header; null when the record is missing or unreadable. */
+  async recentConversations(): Promise<RecentConversations | null> {
+    const record = await this.store('readonly', (store) => promisifyRequest(store.get(RECENT_KEY)));
+    return readRecent(record);
+  }
+
+  /** The recent record a full list, newest first, makes. */
+  recentOf(all: readonly Conversation[]): RecentConversations {
+    return recentOf(all, this.recentLimit);
+  }
+
+  /** Writes the recent record from a full list, newest first (after reading it all). */
+  async saveRecent(all: readonly Conversation[]): Promise<void> {
+    await this.store('readwrite', (store) => {
+      store.put(stamp(this.recentOf(all)), RECENT_KEY);
+      return promisifyRequest(store.transaction);
+    });
   }
 
   async getConversation(id: string): Promise<Conversation | undefined> {
@@ -94,6 +120,8 @@ export class ChatRepository {
       } else {
         store.put(stamp(conversation), key);
       }
+      // Requests succeed in the order they were made: by now the merge above has settled `header`.
+      updateRecent(store, (recent) => afterSave(recent, header, this.recentLimit));
       for (const message of messages) store.put(stamp(message), messageKey(message));
       try {
         await promisifyRequest(store.transaction);
@@ -119,6 +147,7 @@ export class ChatRepository {
       const messages = promisifyRequest(store.getAll(messagesOf(id)));
       store.delete(conversationKey(id));
       store.delete(messagesOf(id));
+      updateRecent(store, (recent) => afterDelete(recent, id));
       const [conversation, messageRecords] = await Promise.all([header, messages, committed]);
       if (conversation === undefined) return undefined;
       return {
@@ -135,6 +164,7 @@ export class ChatRepository {
   async clearAll(): Promise<void> {
     await this.store('readwrite', (store) => {
       store.clear();
+      store.put(stamp(recentOf([], this.recentLimit)), RECENT_KEY);
       return promisifyRequest(store.transaction);
     });
   }
@@ -153,6 +183,22 @@ function mergeHeader(stored: Conversation, mine: Conversation, changed: Readonly
   return merged as unknown as Conversation;
 }
 
-function byNewest(a: Conversation, b: Conversation): number {
-  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1);
+function readRecent(record: unknown): RecentConversations | null {
+  if (record === undefined) return null;
+  try {
+    return upgrade<RecentConversations>(record, 'list of recent conversations');
+  } catch {
+    return null;
+  }
+}
+
+/** Changes the recent record within the caller's transaction; an unreadable one is dropped, to be written again by the next full read. */
+function updateRecent(store: IDBObjectStore, change: (recent: RecentConversations) => RecentConversations): void {
+  const request = store.get(RECENT_KEY);
+  request.onsuccess = () => {
+    if (request.result === undefined) return;
+    const recent = readRecent(request.result);
+    if (recent) store.put(stamp(change(recent)), RECENT_KEY);
+    else store.delete(RECENT_KEY);
+  };
 }

@@ -55,6 +55,13 @@ describe('backup and restore into an empty browser', () => {
     expect(guard).toMatchObject({ ledger: null, bucket: null, cache: [] });
   });
 
+  test('the record of recent conversations is dropped, for the next start to write it from everything restored', async () => {
+    const target = emptyWorld();
+    await target.repos.chats.saveRecent([]);
+    await restoreInto(target, await backupText(await seededWorld()));
+    expect(await target.repos.chats.recentConversations()).toBeNull();
+  });
+
   test('a backup of the restored browser holds the same data as the original backup', async () => {
     const source = await seededWorld();
     const text = await backupText(source);

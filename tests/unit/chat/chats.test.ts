@@ -1,7 +1,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import { Chats, type ChatsDeps } from '../../../src/lib/chat/chats.svelte';
 import { DEFAULT_SAMPLING } from '../../../src/lib/config';
-import { fakeReadyEngine, freshRepositories, type FakeEngineOptions } from '../helpers';
+import { ChatRepository } from '../../../src/lib/storage/chats';
+import { fakeReadyEngine, freshRepositories, freshStore, type FakeEngineOptions } from '../helpers';
 
 function setup(engineOptions: FakeEngineOptions = {}) {
   const { chats: repo } = freshRepositories();
@@ -122,5 +123,82 @@ describe('Chats', () => {
     await chats.refresh(null);
     expect(chats.conversations).toEqual([]);
     expect(chats.active?.isEmpty).toBe(true);
+  });
+
+  describe('a long list', () => {
+    /** 8 stored conversations, the recent record keeping the newest 3; `conversation-0` is the newest. */
+    async function longList() {
+      const repo = new ChatRepository(freshStore('long-list'), 3);
+      for (let index = 7; index >= 0; index--) {
+        await repo.save({ id: `conversation-${index}`, title: `Conversation ${index}`, createdAt: 1000 - index, updatedAt: 1000 - index });
+      }
+      await repo.saveRecent(await repo.listConversations());
+      const { deps } = setup();
+      return { repo, deps: { ...deps, repo } };
+    }
+
+    test('start-up shows the recent conversations and opens the newest, then lists them all', async () => {
+      const { repo, deps } = await longList();
+      let readAll: () => void = () => {};
+      const listed = new Promise<void>((resolve) => (readAll = resolve));
+      const listConversations = repo.listConversations.bind(repo);
+      vi.spyOn(repo, 'listConversations').mockImplementation(async () => {
+        await listed;
+        return listConversations();
+      });
+      const chats = new Chats(deps);
+      await chats.init();
+      expect(chats.conversations.map((item) => item.id)).toEqual(['conversation-0', 'conversation-1', 'conversation-2']);
+      expect(chats.loaded).toBe(false);
+      expect(chats.active?.id).toBe('conversation-0');
+      const completed = chats.completeList();
+      readAll();
+      await completed;
+      expect(chats.loaded).toBe(true);
+      expect(chats.conversations).toHaveLength(8);
+    });
+
+    test('a conversation saved while the whole list is read keeps its new place', async () => {
+      const { repo, deps } = await longList();
+      let readAll: () => void = () => {};
+      const listed = new Promise<void>((resolve) => (readAll = resolve));
+      const listConversations = repo.listConversations.bind(repo);
+      // The read sees storage as it was before the answer below was saved.
+      const before = await listConversations();
+      vi.spyOn(repo, 'listConversations').mockImplementation(async () => {
+        await listed;
+        return before;
+      });
+      const chats = new Chats(deps);
+      await chats.init();
+      await chats.select('conversation-2');
+      const completed = chats.completeList();
+      await chats.active!.send('a new question');
+      readAll();
+      await completed;
+      expect(chats.conversations.map((item) => item.id)).toEqual([
+        'conversation-2',
+        'conversation-0',
+        'conversation-1',
+        'conversation-3',
+        'conversation-4',
+        'conversation-5',
+        'conversation-6',
+        'conversation-7',
+      ]);
+    });
+
+    test('a stale recent record (a write that did not keep it, as an older Hearth makes) is corrected and written again', async () => {
+      const { repo, deps } = await longList();
+      await repo.save({ id: 'conversation-9', title: 'Written behind its back', createdAt: 2000, updatedAt: 2000 });
+      await repo.saveRecent([]);
+      const chats = new Chats(deps);
+      await chats.init();
+      await chats.completeList();
+      expect(chats.conversations).toHaveLength(9);
+      expect(chats.conversations[0]?.id).toBe('conversation-9');
+      await vi.waitUntil(async () => (await repo.recentConversations())?.conversations.length === 3);
+      expect((await repo.recentConversations())?.conversations.map((item) => item.id)).toEqual(['conversation-9', 'conversation-0', 'conversation-1']);
+    });
   });
 });

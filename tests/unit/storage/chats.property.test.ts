@@ -2,12 +2,13 @@
  * ChatRepository against a model: any sequence of saves, message deletions, conversation
  * deletions, restores (Undo) and clears leaves storage holding exactly what the model says,
  * byte for byte (awkward Unicode included), in order: conversations newest first, messages by
- * createdAt then id.
+ * createdAt then id. The record of recent conversations stays a prefix of the full list.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ChatMessage, Conversation } from '../../../src/lib/chat/types';
 import { ChatRepository, type DeletedConversation } from '../../../src/lib/storage/chats';
+import { summaryOf } from '../../../src/lib/storage/recent';
 import { anyId, byCreatedAtThenId, byNewest, conversationArbitrary, messageOf } from './arbitraries';
 import { STORE_BACKENDS } from './backends';
 
@@ -16,9 +17,12 @@ type Op =
   | { kind: 'deleteMessages'; conversation: number; picks: number[] }
   | { kind: 'delete'; conversation: number }
   | { kind: 'restore'; pick: number }
-  | { kind: 'clearAll' };
+  | { kind: 'clearAll' }
+  | { kind: 'readAll' };
 
-const CONVERSATIONS = 3;
+const CONVERSATIONS = 4;
+/** Fewer than the conversations, so the recent record is sometimes partial. */
+const RECENT = 2;
 const MESSAGE_SLOTS = 5;
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -35,6 +39,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), conversation: fc.nat(CONVERSATIONS - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clearAll' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('readAll' as const) }) },
 );
 
 /** What storage should hold: headers and messages by conversation, messages by their storage key. */
@@ -67,7 +72,14 @@ class Model {
 }
 
 async function expectStoredEqualsModel(repo: ChatRepository, model: Model, ids: readonly string[]): Promise<void> {
-  expect(await repo.listConversations()).toStrictEqual([...model.headers.values()].sort(byNewest));
+  const all = await repo.listConversations();
+  expect(all).toStrictEqual([...model.headers.values()].sort(byNewest));
+  const recent = await repo.recentConversations();
+  if (recent) {
+    expect(recent.conversations.length).toBeLessThanOrEqual(RECENT);
+    expect(recent.conversations).toStrictEqual(all.slice(0, recent.conversations.length).map(summaryOf));
+    if (recent.complete) expect(recent.conversations).toHaveLength(all.length);
+  }
   for (const id of ids) {
     expect(await repo.loadMessages(id)).toStrictEqual(model.messagesOf(id));
     expect(await repo.getConversation(id)).toStrictEqual(model.headers.get(id));
@@ -80,9 +92,9 @@ describe.each(STORE_BACKENDS)('ChatRepository round trips (%s)', (_name, freshSt
       fc.asyncProperty(
         fc.uniqueArray(anyId, { minLength: CONVERSATIONS, maxLength: CONVERSATIONS }),
         fc.uniqueArray(anyId, { minLength: MESSAGE_SLOTS, maxLength: MESSAGE_SLOTS }),
-        fc.array(op, { minLength: 1, maxLength: 12 }),
+        fc.array(op, { minLength: 1, maxLength: 16 }),
         async (conversationIds, messageIds, ops) => {
-          const repo = new ChatRepository(freshStore());
+          const repo = new ChatRepository(freshStore(), RECENT);
           const model = new Model();
           const undo: DeletedConversation[] = [];
           const conversationId = (index: number): string => conversationIds[index] as string;
@@ -124,12 +136,16 @@ describe.each(STORE_BACKENDS)('ChatRepository round trips (%s)', (_name, freshSt
                 model.headers.clear();
                 model.messages.clear();
                 break;
+              case 'readAll':
+                // What start-up does after reading every header.
+                await repo.saveRecent(await repo.listConversations());
+                break;
             }
             await expectStoredEqualsModel(repo, model, conversationIds);
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 
