@@ -55,7 +55,77 @@ async function watchLongTasks(page: Page): Promise<{ stop(): Promise<number> }> 
   };
 }
 
+/** The sidebar's count of conversations, as its rows tell assistive technology. */
+const listedCount = (page: Page): Promise<string | null> => page.locator('aside nav li').first().getAttribute('aria-setsize');
+
 describe('bad and extreme input', () => {
+  test("3,000 conversations: the newest show at once, all are listed after start-up, and a new answer's order survives a reload", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const seeder = await context.newPage();
+    const blank = appUrl('__seed');
+    await seeder.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
+    await seeder.goto(blank);
+    // Written as an older Hearth would: headers only, no record of the recent ones.
+    await seeder.evaluate(async (count) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('hearth-chats');
+        request.onupgradeneeded = () => request.result.createObjectStore('records');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tx = db.transaction('records', 'readwrite');
+      const start = Date.UTC(2026, 0, 1);
+      for (let index = 0; index < count; index++) {
+        const id = `seeded-${index}`;
+        tx.objectStore('records').put({ id, title: `Seeded ${index}`, createdAt: start, updatedAt: start + index, schema: 1 }, ['conversation', id]);
+      }
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    }, 3000);
+    await seeder.close();
+
+    const { page, errors } = await openApp(browser, DEMO({ tps: 400 }), context);
+    await waitForReady(page);
+    await expect.poll(() => listedCount(page)).toBe('3000');
+    expect((await sidebarTitles(page)).slice(0, 3)).toEqual(['Seeded 2999', 'Seeded 2998', 'Seeded 2997']);
+
+    // The next start shows the newest from one record, then the whole list again.
+    await page.reload();
+    await waitForReady(page);
+    await expect.poll(() => listedCount(page)).toBe('3000');
+    // An answer in an older conversation moves it to the top, and it stays there.
+    await page.getByRole('button', { name: 'Seeded 2990', exact: true }).click();
+    await send(page, 'A new question');
+    await waitForStatus(page, 'complete');
+    await expect.poll(async () => (await sidebarTitles(page))[0]).toBe('Seeded 2990');
+    // The record start-up shows first was kept in step with the save.
+    const recent = await page.evaluate(
+      () =>
+        new Promise<{ conversations: Array<{ id: string }>; complete: boolean }>((resolve, reject) => {
+          const request = indexedDB.open('hearth-chats');
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            const read = request.result.transaction('records').objectStore('records').get(['recent']);
+            read.onsuccess = () => resolve(read.result);
+            read.onerror = () => reject(read.error);
+          };
+        }),
+    );
+    expect(recent.complete).toBe(false);
+    expect(recent.conversations).toHaveLength(50);
+    expect(recent.conversations.slice(0, 2).map((item) => item.id)).toEqual(['seeded-2990', 'seeded-2999']);
+    await page.reload();
+    await waitForReady(page);
+    expect((await sidebarTitles(page)).slice(0, 2)).toEqual(['Seeded 2990', 'Seeded 2999']);
+    await expect.poll(() => listedCount(page)).toBe('3000');
+    expect((await sidebarTitles(page)).slice(0, 2)).toEqual(['Seeded 2990', 'Seeded 2999']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   test('a 100,000-message conversation opens at its newest messages, pages earlier ones in, and takes a new message', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const seeder = await context.newPage();
