@@ -9,4 +9,6 @@ import './styles/app.css';
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
+// index.html's splash stays until the app's first render takes its place.
+target.replaceChildren();
 export default mount(App, { target });

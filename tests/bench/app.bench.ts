@@ -47,7 +47,7 @@ async function shellWithoutScripts(): Promise<string> {
   return html
     .replace(/<script[^>]*><\/script>/g, '')
     .replace(/<link rel="modulepreload"[^>]*>/g, '')
-    .replace('<div id="app"></div>', '<div id="app"><div class="splash">Opening Hearth…</div></div>');
+    .replace(/<noscript>[\s\S]*?<\/noscript>/, '');
 }
 
 test('start-up: first contentful paint and interactive', async () => {
