@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO, appUrl, answers, lastAnswer, launchBrowser, openApp, send, sidebarTitles, waitForReady, waitForStatus } from './support';
 
@@ -55,16 +55,22 @@ async function watchLongTasks(page: Page): Promise<{ stop(): Promise<number> }> 
   };
 }
 
+/** A blank page on the app's origin, to write its storage before the app first opens it. */
+async function seederPage(context: BrowserContext): Promise<Page> {
+  const seeder = await context.newPage();
+  const blank = appUrl('__seed');
+  await seeder.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
+  await seeder.goto(blank);
+  return seeder;
+}
+
 /** The sidebar's count of conversations, as its rows tell assistive technology. */
 const listedCount = (page: Page): Promise<string | null> => page.locator('aside nav li').first().getAttribute('aria-setsize');
 
 describe('bad and extreme input', () => {
   test("3,000 conversations: the newest show at once, all are listed after start-up, and a new answer's order survives a reload", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const seeder = await context.newPage();
-    const blank = appUrl('__seed');
-    await seeder.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
-    await seeder.goto(blank);
+    const seeder = await seederPage(context);
     // Written as an older Hearth would: headers only, no record of the recent ones.
     await seeder.evaluate(async (count) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -128,10 +134,7 @@ describe('bad and extreme input', () => {
 
   test('a 100,000-message conversation opens at its newest messages, pages earlier ones in, and takes a new message', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const seeder = await context.newPage();
-    const blank = appUrl('__seed');
-    await seeder.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
-    await seeder.goto(blank);
+    const seeder = await seederPage(context);
     await seeder.evaluate(
       async ({ id, count }) => {
         const db = await new Promise<IDBDatabase>((resolve, reject) => {
