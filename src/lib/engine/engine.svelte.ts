@@ -15,7 +15,6 @@ import type { EngineChoice } from './choice';
 import { isGgufModelId } from './gguf-ids';
 import type { RemoteAccess } from './remote';
 import { isRemoteModelId } from './remote-ids';
-import type { DeviceProfile } from './models';
 import { LoadTracker, type LoadStatus } from './progress';
 import {
   EngineError,
@@ -27,7 +26,9 @@ import {
   type EngineKind,
   type ReadyEngine,
 } from './protocol';
-import { SCRIPTED_MODEL_ID, type Script } from './scripted';
+import { ggufCatalog } from './gguf-catalog';
+import { chatCatalog, type DeviceProfile } from './models';
+import { SCRIPTED_MODEL_BYTES, SCRIPTED_MODEL_ID, type Script } from './scripted';
 import { claimEarlyWorker, discardEarlyWorker, scriptedWorkers, spawnWebLLMWorker, started } from './spawn';
 import { GpuTabLock } from './tab-lock';
 import { SIMULATED_DEVICE, deviceProfile, probeWebGPU } from './webgpu';
@@ -73,13 +74,7 @@ const importEngine: EngineFactory = async (kind, script, remote) => {
 
 const importCache: CacheFactory = async (choice) => {
   if (choice.kind === 'scripted') {
-    const [{ ScriptedModelCache }, { chatCatalog }, { ggufCatalog }, { default: catalog }, { SCRIPTED_MODEL_BYTES }] = await Promise.all([
-      import('./cache-scripted'),
-      import('./models'),
-      import('./gguf-catalog'),
-      import('virtual:model-catalog'),
-      import('./scripted'),
-    ]);
+    const [{ ScriptedModelCache }, { default: catalog }] = await Promise.all([import('./cache-scripted'), import('virtual:model-catalog')]);
     const sizes = new Map([...chatCatalog(catalog), ...ggufCatalog()].map((entry) => [entry.id, entry.downloadBytes]));
     return new ScriptedModelCache((id) => sizes.get(id) ?? SCRIPTED_MODEL_BYTES, choice.simulatedQuotaBytes);
   }

@@ -9,8 +9,7 @@ export { TraceRepository, openTraceRepository, type ImportResult, type Retention
 export type { TraceQuery, TracePage, TraceFacets, FeedbackFilter } from './query';
 export { EvalRunner, DEFAULT_EVALUATORS, type EvalProgress, type RunOverOptions } from './runner';
 export { leaderboard, sortLeaderboard, type Leaderboard, type LeaderboardRow, type LeaderboardColumn, type LeaderboardSort } from './leaderboard';
-export { exportTraces, parseTraceExport, TraceImportError, EXPORT_FORMAT, EXPORT_VERSION, type TraceExport } from './exchange';
-export { toOtlp, type OtlpTraces, type OtlpOptions } from './otlp';
+// The export formats (exchange.ts, otlp.ts) are imported where used: they load with the export, not with the app.
 export { groundedness, groundednessEvaluator } from './eval/groundedness';
 export { relevance, relevanceEvaluator } from './eval/relevance';
 export { detectPii, redactPii, redactSecrets, PII_PLACEHOLDERS, type PiiFinding, type PiiType } from './eval/pii';
