@@ -95,6 +95,8 @@ export interface EngineHostOptions {
   probe?: typeof probeWebGPU;
   onEvent?: (event: EngineEvent) => void;
   now?: () => number;
+  /** When progress is next shown (the next animation frame; tests pass their own). */
+  nextFrame?: (callback: () => void) => void;
   /** Where `remote:` models are served, and the key: the user's endpoint. */
   remote?: RemoteAccess;
 }
@@ -123,6 +125,7 @@ export class EngineHost {
   readonly #probe: typeof probeWebGPU;
   readonly #onEvent: (event: EngineEvent) => void;
   readonly #now: () => number;
+  readonly #nextFrame: (callback: () => void) => void;
   readonly #remote: RemoteAccess | undefined;
 
   constructor(choice: EngineChoice, options: EngineHostOptions = {}) {
@@ -133,6 +136,7 @@ export class EngineHost {
     this.#probe = options.probe ?? probeWebGPU;
     this.#onEvent = options.onEvent ?? (() => {});
     this.#now = options.now ?? (() => performance.now());
+    this.#nextFrame = options.nextFrame ?? (typeof requestAnimationFrame === 'function' ? (callback) => requestAnimationFrame(callback) : queueMicrotask);
     this.#remote = options.remote;
     this.#lock = new GpuTabLock(() => this.#handOver());
   }
@@ -217,13 +221,20 @@ export class EngineHost {
       if (!onGpu) this.#lock.release();
       if (this.#loadAbort !== abort) return;
       let fromCache = true;
+      // Shown once per frame: a load reports hundreds of times, often many times a frame.
+      let shown: LoadStatus | null = null;
+      const show = (): void => {
+        if (this.#loadAbort === abort && shown) this.state = { phase: 'loading', modelId, progress: shown, recovering };
+        shown = null;
+      };
       await engine.load(
         modelId,
         (raw) => {
           if (this.#loadAbort !== abort) return;
           const progress = tracker.update(raw, this.#now());
           fromCache &&= progress.fromCache;
-          this.state = { phase: 'loading', modelId, progress, recovering };
+          if (shown === null) this.#nextFrame(show);
+          shown = progress;
         },
         abort.signal,
       );

@@ -25,10 +25,12 @@ function parseShardUrl(url: string): { modelId: string; shard: number } | null {
 }
 
 export class CacheApiShardStore implements ShardStore {
+  #cache: Promise<Cache> | null = null;
+
   constructor(private readonly caches: CacheStorage) {}
 
   async storedShards(modelId: string): Promise<Set<number>> {
-    const cache = await this.caches.open(SCRIPTED_CACHE_NAME);
+    const cache = await this.#open();
     const shards = new Set<number>();
     for (const request of await cache.keys()) {
       const parsed = parseShardUrl(request.url);
@@ -38,12 +40,12 @@ export class CacheApiShardStore implements ShardStore {
   }
 
   async putShard(modelId: string, shard: number, bytes: number): Promise<void> {
-    const cache = await this.caches.open(SCRIPTED_CACHE_NAME);
+    const cache = await this.#open();
     await cache.put(shardUrl(modelId, shard), new Response('', { headers: { [SIZE_HEADER]: String(bytes) } }));
   }
 
   async list(): Promise<Map<string, number>> {
-    const cache = await this.caches.open(SCRIPTED_CACHE_NAME);
+    const cache = await this.#open();
     const sizes = new Map<string, number>();
     const shards = await Promise.all(
       (await cache.keys()).map(async (request) => {
@@ -59,10 +61,16 @@ export class CacheApiShardStore implements ShardStore {
   }
 
   async remove(modelId: string): Promise<void> {
-    const cache = await this.caches.open(SCRIPTED_CACHE_NAME);
+    const cache = await this.#open();
     for (const request of await cache.keys()) {
       if (parseShardUrl(request.url)?.modelId === modelId) await cache.delete(request);
     }
+  }
+
+  /** Opened once: a simulated download stores a shard at a time, and each open is a round trip. */
+  #open(): Promise<Cache> {
+    this.#cache ??= this.caches.open(SCRIPTED_CACHE_NAME);
+    return this.#cache;
   }
 }
 
