@@ -523,13 +523,12 @@ export class Studio {
   async #quotaProblem(modelId: string): Promise<string | null> {
     try {
       const cache = await this.engine.cache();
-      // Asked together: on a fresh profile each of these can take a tenth of a second.
-      const [cached, models, storage, entry] = await Promise.all([cache.has(modelId), cache.list(), cache.storage(), catalogEntry(modelId)]);
-      if (cached) return null;
+      // Asked together: each is a round trip to the browser's storage, slow while start-up keeps it busy.
+      const [models, storage, entry] = await Promise.all([cache.list(), cache.storage(), catalogEntry(modelId)]);
+      const stored = models.find((model) => model.id === modelId);
       // A model outside the catalogs (a GGUF from a URL) has no size to check until it downloads.
-      if (!entry) return null;
-      const partial = models.find((model) => model.id === modelId)?.bytes ?? 0;
-      const verdict = checkQuota(entry.downloadBytes - partial, storage);
+      if (stored?.complete || !entry) return null;
+      const verdict = checkQuota(entry.downloadBytes - (stored?.bytes ?? 0), storage);
       return verdict.ok ? null : verdict.message;
     } catch {
       // Not knowing the quota must not block a load; the download itself reports a full disk.

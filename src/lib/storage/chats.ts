@@ -164,7 +164,7 @@ export class ChatRepository {
   async clearAll(): Promise<void> {
     await this.store('readwrite', (store) => {
       store.clear();
-      store.put(stamp(recentOf([], this.recentLimit)), RECENT_KEY);
+      store.put(stamp(this.recentOf([])), RECENT_KEY);
       return promisifyRequest(store.transaction);
     });
   }
