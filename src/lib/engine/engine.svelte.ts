@@ -26,8 +26,8 @@ import {
   type EngineKind,
   type ReadyEngine,
 } from './protocol';
-import { ggufCatalog } from './gguf-catalog';
-import { chatCatalog, type DeviceProfile } from './models';
+import { catalogDownloadBytes } from './gguf-catalog';
+import type { DeviceProfile } from './models';
 import { SCRIPTED_MODEL_BYTES, SCRIPTED_MODEL_ID, type Script } from './scripted';
 import { claimEarlyWorker, discardEarlyWorker, scriptedWorkers, spawnWebLLMWorker, started } from './spawn';
 import { GpuTabLock } from './tab-lock';
@@ -75,7 +75,7 @@ const importEngine: EngineFactory = async (kind, script, remote) => {
 const importCache: CacheFactory = async (choice) => {
   if (choice.kind === 'scripted') {
     const [{ ScriptedModelCache }, { default: catalog }] = await Promise.all([import('./cache-scripted'), import('virtual:model-catalog')]);
-    const sizes = new Map([...chatCatalog(catalog), ...ggufCatalog()].map((entry) => [entry.id, entry.downloadBytes]));
+    const sizes = catalogDownloadBytes(catalog);
     return new ScriptedModelCache((id) => sizes.get(id) ?? SCRIPTED_MODEL_BYTES, choice.simulatedQuotaBytes);
   }
   const [{ WebLLMModelCache }, { GgufModelCache, CombinedModelCache }, { CacheManager }] = await Promise.all([

@@ -4,7 +4,8 @@
  * repositories (not reachable from the machines Hearth is built on, so not verified there).
  */
 import { GGUF_PREFIX, huggingFaceUrl } from './gguf-ids';
-import type { CatalogEntry } from './models';
+import type { CatalogRecord } from '../../../config/model-catalog';
+import { chatCatalog, type CatalogEntry } from './models';
 
 interface CuratedGguf {
   repo: string;
@@ -47,4 +48,14 @@ export function ggufCatalog(): CatalogEntry[] {
       bufferBytesRequired: null,
     };
   });
+}
+
+/** Every model a catalog lists: these GGUF models and WebLLM's (`records`, virtual:model-catalog). */
+export function allCatalogEntries(records: readonly CatalogRecord[]): CatalogEntry[] {
+  return [...ggufCatalog(), ...chatCatalog(records)];
+}
+
+/** Download bytes by model id: what the demo engine's simulated downloads store. */
+export function catalogDownloadBytes(records: readonly CatalogRecord[]): Map<string, number> {
+  return new Map(allCatalogEntries(records).map((entry) => [entry.id, entry.downloadBytes]));
 }

@@ -6,9 +6,9 @@
 import type { CachedModel, ModelCache, StorageStatus } from './cache';
 import { requestPersistentStorage } from './cache';
 import type { EngineHost } from './engine.svelte';
-import { ggufCatalog } from './gguf-catalog';
+import { allCatalogEntries } from './gguf-catalog';
 import { ggufDisplayName, isGgufModelId } from './gguf-ids';
-import { chatCatalog, filterModels, rankModels, type CatalogEntry, type Fit, type ModelFilter } from './models';
+import { filterModels, rankModels, type CatalogEntry, type Fit, type ModelFilter } from './models';
 import { SCRIPTED_MODEL_BYTES, SCRIPTED_MODEL_ID } from './scripted';
 import { SIMULATED_DEVICE } from './webgpu';
 
@@ -35,7 +35,7 @@ const DEMO_ENTRY: CatalogEntry = {
 export async function catalogEntry(modelId: string): Promise<CatalogEntry | undefined> {
   if (modelId === SCRIPTED_MODEL_ID) return DEMO_ENTRY;
   const { default: records } = await import('virtual:model-catalog');
-  return [...ggufCatalog(), ...chatCatalog(records)].find((entry) => entry.id === modelId);
+  return allCatalogEntries(records).find((entry) => entry.id === modelId);
 }
 
 export class ModelLibrary {
@@ -62,7 +62,7 @@ export class ModelLibrary {
       const [{ default: records }, cache] = await Promise.all([import('virtual:model-catalog'), this.#host.cache()]);
       const device = this.#host.device ?? SIMULATED_DEVICE;
       await this.#refreshCache(cache);
-      const catalog = [...ggufCatalog(), ...chatCatalog(records)];
+      const catalog = allCatalogEntries(records);
       const known = new Set(catalog.map((entry) => entry.id));
       // GGUF files opened from disk or fetched from a URL are models too, though no catalog lists them.
       const own = [...this.downloaded.values()].filter((model) => isGgufModelId(model.id) && !known.has(model.id)).map(ownGgufEntry);

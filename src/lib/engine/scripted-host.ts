@@ -4,8 +4,7 @@
  */
 import { WebWorkerMLCEngineHandler, type MLCEngine } from '@mlc-ai/web-llm';
 import catalog from 'virtual:model-catalog';
-import { ggufCatalog } from './gguf-catalog';
-import { chatCatalog } from './models';
+import { catalogDownloadBytes } from './gguf-catalog';
 import { SCRIPTED_MODEL_BYTES, ScriptedMLCEngine, type ScriptedEnvironment } from './scripted';
 import { defaultShardStore } from './scripted-cache';
 import { isConfigureScriptMessage } from './scripted-protocol';
@@ -16,7 +15,7 @@ export interface ScriptedHost {
 }
 
 /** Catalog models "download" as many bytes as the real ones would. */
-const catalogSizes = new Map([...chatCatalog(catalog), ...ggufCatalog()].map((entry) => [entry.id, entry.downloadBytes]));
+const catalogSizes = catalogDownloadBytes(catalog);
 
 export function createScriptedHost(post: (message: unknown) => void, environment: ScriptedEnvironment = {}): ScriptedHost {
   const handler = new WebWorkerMLCEngineHandler();

@@ -56,8 +56,8 @@ let early: EarlyWorker | null = null;
 
 /**
  * When the address asks for the demo engine, starts its worker at once, while the app's own
- * code is still evaluating: the worker's script (WebLLM's handler, megabytes) then loads beside
- * the app's start-up instead of after storage, settings and the conversation list are read.
+ * code is still evaluating: the worker's script (WebLLM's handler and the script) then loads
+ * beside the app's start-up instead of after storage, settings and the conversation list are read.
  * Other engines depend on stored settings and a cached model, so they start when those are known.
  */
 export function startEarly(search: string): void {

@@ -33,36 +33,31 @@ export class GpuTabLock {
 
   /** Takes the lock if no other tab holds it, in one request; resolves false, holding nothing, if one does. */
   tryAcquire(): Promise<boolean> {
-    const locks = this.#locks;
-    if (!locks || this.held) return Promise.resolve(true);
-    return new Promise((resolve, rejected) => {
-      locks
-        .request(LOCK_NAME, { ifAvailable: true }, (lock) => {
-          resolve(lock !== null);
-          return lock === null ? undefined : new Promise<void>((release) => (this.#release = release));
-        })
-        .catch(rejected);
-    });
+    return this.#request({ ifAvailable: true });
   }
 
   /** Resolves once this tab holds the lock; waits while another tab holds it. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    const locks = this.#locks;
-    if (!locks || this.held) return Promise.resolve();
-    return new Promise((granted, rejected) => {
-      const options: LockOptions = signal ? { signal } : {};
-      locks
-        .request(LOCK_NAME, options, () => {
-          granted();
-          return new Promise<void>((release) => (this.#release = release));
-        })
-        .catch(rejected);
-    });
+  async acquire(signal?: AbortSignal): Promise<void> {
+    await this.#request(signal ? { signal } : {});
   }
 
   release(): void {
     this.#release?.();
     this.#release = null;
+  }
+
+  /** Whether the lock was granted; once granted, it is held until `release`. */
+  #request(options: LockOptions): Promise<boolean> {
+    const locks = this.#locks;
+    if (!locks || this.held) return Promise.resolve(true);
+    return new Promise((resolve, rejected) => {
+      locks
+        .request(LOCK_NAME, options, (lock) => {
+          resolve(lock !== null);
+          return lock === null ? undefined : new Promise<void>((release) => (this.#release = release));
+        })
+        .catch(rejected);
+    });
   }
 
   /** Asks the tab holding the model to let it go. */
